@@ -1,0 +1,119 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_EWMA_DECAY, PeakEwma } from "./peak-ewma";
+
+describe("PeakEwma", () => {
+  it("has no history and reports the initial value before the first observation", () => {
+    const ewma = new PeakEwma({ initial: 25 });
+    expect(ewma.hasHistory).toBe(false);
+    expect(ewma.valueAt(1_000)).toBe(25);
+    expect(new PeakEwma().valueAt(0)).toBe(0);
+    expect(new PeakEwma().decay).toBe(DEFAULT_EWMA_DECAY);
+  });
+
+  it("takes the first observation as the estimate", () => {
+    const ewma = new PeakEwma({ initial: 500 });
+    ewma.observe(40, 1_000);
+    expect(ewma.hasHistory).toBe(true);
+    expect(ewma.valueAt(1_000)).toBe(40);
+  });
+
+  it("jumps to a sample above the estimate at once (peak sensitivity)", () => {
+    const ewma = new PeakEwma({ decay: 10_000 });
+    ewma.observe(10, 0);
+    ewma.observe(10, 1);
+    ewma.observe(900, 2);
+    expect(ewma.valueAt(2)).toBe(900);
+  });
+
+  it("blends a lower sample with weight 1 - exp(-elapsed/decay)", () => {
+    const ewma = new PeakEwma({ decay: 10_000 });
+    ewma.observe(100, 0);
+    ewma.observe(50, 1_000);
+    const keep = Math.exp(-1_000 / 10_000);
+    const expected = 100 * keep + 50 * (1 - keep);
+    expect(ewma.valueAt(1_000)).toBeCloseTo(expected, 12);
+    ewma.observe(20, 4_000);
+    const keep2 = Math.exp(-3_000 / 10_000);
+    expect(ewma.valueAt(4_000)).toBeCloseTo(expected * keep2 + 20 * (1 - keep2), 12);
+  });
+
+  it("weights samples by elapsed time, not by their number", () => {
+    const many = new PeakEwma({ decay: 1_000 });
+    const one = new PeakEwma({ decay: 1_000 });
+    many.observe(100, 0);
+    one.observe(100, 0);
+    for (let t = 10; t <= 1_000; t += 10) many.observe(10, t);
+    one.observe(10, 1_000);
+    expect(many.valueAt(1_000)).toBeCloseTo(one.valueAt(1_000), 9);
+    expect(one.valueAt(1_000)).toBeCloseTo(100 * Math.exp(-1) + 10 * (1 - Math.exp(-1)), 12);
+  });
+
+  it("decays towards zero while idle, as estimate × exp(-idle/decay)", () => {
+    const ewma = new PeakEwma({ decay: 10_000 });
+    ewma.observe(200, 5_000);
+    expect(ewma.valueAt(5_000)).toBe(200);
+    expect(ewma.valueAt(15_000)).toBeCloseTo(200 * Math.exp(-1), 12);
+    expect(ewma.valueAt(35_000)).toBeCloseTo(200 * Math.exp(-3), 12);
+    // Reading does not change the state.
+    expect(ewma.valueAt(15_000)).toBeCloseTo(200 * Math.exp(-1), 12);
+  });
+
+  it("does not let out-of-order times move the estimate backwards in time", () => {
+    const ewma = new PeakEwma({ decay: 1_000 });
+    ewma.observe(100, 2_000);
+    ewma.observe(10, 1_000); // earlier than the last observation: no elapsed time, no weight
+    expect(ewma.valueAt(2_000)).toBe(100);
+    expect(ewma.valueAt(1_500)).toBe(100);
+  });
+
+  it("ignores NaN and treats negative samples as 0", () => {
+    const ewma = new PeakEwma({ decay: 1_000 });
+    ewma.observe(Number.NaN, 0);
+    expect(ewma.hasHistory).toBe(false);
+    ewma.observe(-5, 0);
+    expect(ewma.valueAt(0)).toBe(0);
+  });
+
+  it("forgets everything on reset", () => {
+    const ewma = new PeakEwma({ initial: 7 });
+    ewma.observe(100, 0);
+    ewma.reset();
+    expect(ewma.hasHistory).toBe(false);
+    expect(ewma.valueAt(0)).toBe(7);
+  });
+
+  it("rejects a non-positive decay and a negative initial value, naming the option", () => {
+    expect(() => new PeakEwma({ decay: 0 })).toThrow(/ewma\.decay must be .* > 0, got 0/);
+    expect(() => new PeakEwma({ decay: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => new PeakEwma({ initial: -1 })).toThrow(/ewma\.initial .* got -1/);
+  });
+
+  it("stays within [min, max] of its samples and never below the latest one", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1e5, noNaN: true }), fc.nat(10_000)), {
+          minLength: 1,
+          maxLength: 50,
+        }),
+        (samples) => {
+          const ewma = new PeakEwma({ decay: 1_000 });
+          let now = 0;
+          let min = Number.POSITIVE_INFINITY;
+          let max = 0;
+          for (const [value, gap] of samples) {
+            now += gap;
+            ewma.observe(value, now);
+            min = Math.min(min, value);
+            max = Math.max(max, value);
+            const v = ewma.valueAt(now);
+            expect(v).toBeLessThanOrEqual(max * (1 + 1e-12));
+            expect(v).toBeGreaterThanOrEqual(min * (1 - 1e-12));
+            // Peak sensitivity: the estimate is never below the latest sample.
+            expect(v).toBeGreaterThanOrEqual(value * (1 - 1e-12));
+          }
+        },
+      ),
+    );
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * Options for {@link PeakEwma}.
+ *
+ * @example
+ * ```ts
+ * const ewma = new PeakEwma({ decay: 5_000 });
+ * ```
+ */
+export interface PeakEwmaOptions {
+  /**
+   * Decay window `tau` in ms: an observation `tau` old keeps `1/e` of its weight, and an idle
+   * estimate falls to `1/e` of itself after `tau`.
+   * @default 10_000
+   */
+  decay?: number;
+  /**
+   * What {@link PeakEwma.valueAt} reports before the first observation. The default 0 makes an
+   * upstream without history look cheapest, so a P2C balancer probes it (one request at a
+   * time, see `p2cCost`). A larger value keeps new upstreams back until the known ones are
+   * at least that slow or loaded.
+   * @default 0
+   */
+  initial?: number;
+}
+
+/** Default {@link PeakEwmaOptions.decay}, in ms (Finagle and Linkerd use 10 s). */
+export const DEFAULT_EWMA_DECAY = 10_000;
+
+/**
+ * Peak-sensitive, time-weighted moving average of latency (Finagle's and Linkerd's
+ * "peak EWMA"). A sample above the estimate replaces it at once, so a slowing upstream is
+ * shunned on its first slow answer; a sample below it is blended in with weight
+ * `1 - exp(-elapsed / decay)`, so recovery is trusted only gradually and the weighting does
+ * not depend on the request rate.
+ *
+ * Between observations, {@link valueAt} decays the estimate towards zero with the same time
+ * constant. An upstream that a balancer stopped choosing because it looked slow thereby
+ * becomes cheap again after a while and gets re-probed; without this it could never prove it
+ * had recovered. The decay is a read-only view: reads never change the state, so the result
+ * does not depend on how often a balancer looks.
+ *
+ * Time is passed in (`now`, ms), never read from a clock.
+ *
+ * @example
+ * ```ts
+ * const ewma = new PeakEwma();
+ * ewma.observe(120, clock.now()); // ms the call took
+ * const cost = ewma.valueAt(clock.now()) * (inFlight + 1);
+ * ```
+ */
+export class PeakEwma {
+  /** Decay window `tau` in ms. */
+  readonly decay: number;
+  /** The value reported before the first observation. */
+  readonly initial: number;
+  private estimate: number;
+  private stamp = 0;
+  private observed = false;
+
+  constructor(options: PeakEwmaOptions = {}) {
+    const decay = options.decay ?? DEFAULT_EWMA_DECAY;
+    const initial = options.initial ?? 0;
+    if (!(Number.isFinite(decay) && decay > 0)) {
+      throw new RangeError(`ewma.decay must be a finite number of ms > 0, got ${decay}`);
+    }
+    if (!(Number.isFinite(initial) && initial >= 0)) {
+      throw new RangeError(`ewma.initial must be a finite number of ms >= 0, got ${initial}`);
+    }
+    this.decay = decay;
+    this.initial = initial;
+    this.estimate = initial;
+  }
+
+  /** Whether at least one value was observed since construction or the last {@link reset}. */
+  get hasHistory(): boolean {
+    return this.observed;
+  }
+
+  /**
+   * Folds one latency sample (ms) observed at `now` into the estimate. Negative values count
+   * as 0; NaN is ignored. A `now` earlier than the previous observation (out-of-order
+   * completions) counts as no time elapsed.
+   *
+   * @example
+   * ```ts
+   * ewma.observe(clock.now() - startedAt, clock.now());
+   * ```
+   */
+  observe(value: number, now: number): void {
+    if (Number.isNaN(value)) return;
+    const sample = Math.max(value, 0);
+    if (!this.observed) {
+      this.observed = true;
+      this.estimate = sample;
+      this.stamp = now;
+      return;
+    }
+    if (sample > this.estimate) {
+      this.estimate = sample;
+    } else {
+      const elapsed = now - this.stamp;
+      const keep = elapsed > 0 ? Math.exp(-elapsed / this.decay) : 1;
+      this.estimate = this.estimate * keep + sample * (1 - keep);
+    }
+    if (now > this.stamp) this.stamp = now;
+  }
+
+  /**
+   * The estimate as seen at `now`: the last estimate decayed towards zero over the time since
+   * the last observation, or {@link initial} without history.
+   *
+   * @example
+   * ```ts
+   * const latency = ewma.hasHistory ? ewma.valueAt(clock.now()) : undefined;
+   * ```
+   */
+  valueAt(now: number): number {
+    if (!this.observed) return this.initial;
+    const idle = now - this.stamp;
+    return idle > 0 ? this.estimate * Math.exp(-idle / this.decay) : this.estimate;
+  }
+
+  /**
+   * Forgets all history, e.g. when an upstream's address changed.
+   *
+   * @example
+   * ```ts
+   * ewma.reset();
+   * ewma.hasHistory; // false
+   * ```
+   */
+  reset(): void {
+    this.observed = false;
+    this.estimate = this.initial;
+    this.stamp = 0;
+  }
+}
