@@ -1,0 +1,115 @@
+import { TimeoutError } from "../errors/timeout-error";
+import type { Call, FetchLike } from "../types";
+import type { Abortable } from "./call-scope";
+
+/**
+ * One attempt in flight: its abort controller, the timer for the per-attempt timeout or the
+ * remaining deadline (one timer serves both: whichever is sooner), and the promise the
+ * pipeline awaits.
+ *
+ * It settles its promise itself on timeout or abort rather than waiting for the transport
+ * to notice the signal, so a transport that ignores `signal` cannot hang a call. A response
+ * that arrives after the attempt was abandoned has its body cancelled.
+ *
+ * @example
+ * ```ts
+ * const attempt = new Attempt(call, 1_000, "attempt");
+ * call.scope.track(attempt);
+ * const response = await attempt.run(fetch);
+ * ```
+ */
+export class Attempt implements Abortable {
+  private readonly controller = new AbortController();
+  private timer: unknown;
+  private settled = false;
+  private resolve!: (response: Response) => void;
+  private reject!: (reason: unknown) => void;
+
+  constructor(
+    private readonly call: Call,
+    private readonly limitMs: number,
+    private readonly limit: "attempt" | "total",
+  ) {}
+
+  /** The signal handed to the transport. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  run(fetch: FetchLike): Promise<Response> {
+    return new Promise<Response>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      const call = this.call;
+      if (this.limitMs !== Number.POSITIVE_INFINITY) {
+        this.timer = call.scope.clock.setTimeout(() => this.timeout(), this.limitMs);
+      }
+      let sent: Promise<Response>;
+      try {
+        sent = fetch(call.url, { ...call.init, signal: this.controller.signal });
+      } catch (error) {
+        sent = Promise.reject(error);
+      }
+      sent.then(
+        (response) => this.responded(response),
+        (error) => this.failed(error),
+      );
+    });
+  }
+
+  /** Abandons the attempt (caller abort, lost hedge): rejects now, aborts the transport. */
+  abort(reason: unknown): void {
+    if (!this.settle()) {
+      this.call.scope.untrack(this);
+      this.reject(reason);
+    }
+    this.controller.abort(reason);
+  }
+
+  private responded(response: Response): void {
+    if (this.settle()) {
+      // Abandoned already: nobody will read this body, so release the connection.
+      response.body?.cancel().catch(ignore);
+      return;
+    }
+    this.resolve(response);
+  }
+
+  private failed(error: unknown): void {
+    if (this.settle()) return;
+    this.call.scope.untrack(this);
+    this.reject(error);
+  }
+
+  private timeout(): void {
+    if (this.settle()) return;
+    const call = this.call;
+    const timeoutMs = this.limit === "attempt" ? this.limitMs : call.scope.totalTimeout;
+    const error = new TimeoutError(this.limit, timeoutMs, call.scope.attempts, triedUrls(call));
+    call.scope.untrack(this);
+    this.controller.abort(error);
+    this.reject(error);
+  }
+
+  /** Marks the attempt settled; returns true when it already was. */
+  private settle(): boolean {
+    if (this.settled) return true;
+    this.settled = true;
+    if (this.timer !== undefined) this.call.scope.clock.clearTimeout(this.timer);
+    return false;
+  }
+}
+
+/**
+ * The base URLs of the upstreams a call has tried, for error messages.
+ *
+ * @example
+ * ```ts
+ * throw new NetworkError(call.attempt, triedUrls(call), { cause });
+ * ```
+ */
+export function triedUrls(call: Call): string[] {
+  return call.tried.length === 0 ? [call.url] : call.tried.map((upstream) => upstream.base);
+}
+
+function ignore(): void {}

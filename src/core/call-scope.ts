@@ -1,0 +1,133 @@
+import type { Clock } from "../clock";
+
+/**
+ * Something in flight for a call that the caller's abort must reach: an attempt, a backoff
+ * sleep, a hedge delay.
+ */
+export interface Abortable {
+  abort(reason: unknown): void;
+}
+
+/**
+ * What one call shares across all its attempts: the clock, the total deadline, the caller's
+ * signal, and whatever is in flight right now.
+ *
+ * Why one object per call instead of an `AbortSignal` chain: adding the first listener to a
+ * signal costs ≈5 µs and `AbortSignal.any` ≈8 µs on Node, per call. The scope listens to the
+ * caller's signal at most once per call, only when something abortable is tracked, and uses
+ * itself as the listener (`handleEvent`) so no closure is allocated.
+ *
+ * @example
+ * ```ts
+ * const scope = new CallScope(systemClock, init.signal ?? undefined);
+ * scope.setTotalTimeout(5_000);
+ * await scope.sleep(100); // rejects with the caller's reason if they abort meanwhile
+ * ```
+ */
+export class CallScope {
+  readonly clock: Clock;
+  readonly callerSignal: AbortSignal | undefined;
+  readonly started: number;
+  /** Clock time by which the call must be over; `Infinity` when no total timeout applies. */
+  deadline = Number.POSITIVE_INFINITY;
+  /** The total timeout in ms (for error messages), `Infinity` when none. */
+  totalTimeout = Number.POSITIVE_INFINITY;
+  /** Attempts sent so far (the transport counts them). */
+  attempts = 0;
+  private active: Abortable[] | undefined;
+  private listening = false;
+
+  constructor(clock: Clock, callerSignal: AbortSignal | undefined) {
+    this.clock = clock;
+    this.callerSignal = callerSignal;
+    this.started = clock.now();
+  }
+
+  /** Sets the total deadline from now; a shorter deadline already set wins. */
+  setTotalTimeout(ms: number): void {
+    const deadline = this.started + ms;
+    if (deadline < this.deadline) {
+      this.deadline = deadline;
+      this.totalTimeout = ms;
+    }
+  }
+
+  /** True once the caller's signal has aborted. */
+  get callerAborted(): boolean {
+    return this.callerSignal?.aborted;
+  }
+
+  /** Milliseconds left until the deadline (may be ≤ 0, or `Infinity`). */
+  remaining(now: number): number {
+    return this.deadline - now;
+  }
+
+  /** Lets the caller's abort reach `item` until it is untracked or the call ends. */
+  track(item: Abortable): void {
+    if (this.callerSignal !== undefined && !this.listening) {
+      this.callerSignal.addEventListener("abort", this, { once: true });
+      this.listening = true;
+    }
+    if (this.active === undefined) this.active = [item];
+    else this.active.push(item);
+  }
+
+  untrack(item: Abortable): void {
+    const active = this.active;
+    if (active === undefined) return;
+    const index = active.indexOf(item);
+    if (index !== -1) active.splice(index, 1);
+  }
+
+  /** The caller's signal fired: abort everything in flight with the caller's reason. */
+  handleEvent(): void {
+    const active = this.active;
+    if (active === undefined) return;
+    const reason = this.callerSignal!.reason;
+    this.active = undefined;
+    for (const item of active) item.abort(reason);
+  }
+
+  /**
+   * Ends the call. When a response is returned, its attempt stays linked to the caller's
+   * signal, so aborting after the headers still cancels the body, as with `fetch`.
+   */
+  finish(returnedResponse: boolean): void {
+    if (returnedResponse || !this.listening) return;
+    this.callerSignal!.removeEventListener("abort", this);
+    this.listening = false;
+    this.active = undefined;
+  }
+
+  /**
+   * Resolves after `ms`, or rejects with the caller's reason if they abort first. The caller
+   * keeps it within the deadline (a retry that does not fit is not slept for).
+   */
+  sleep(ms: number): Promise<void> {
+    if (this.callerAborted) return Promise.reject(this.callerSignal!.reason);
+    return new Promise<void>((resolve, reject) => {
+      const sleeper = new Sleeper(this, resolve, reject);
+      sleeper.timer = this.clock.setTimeout(() => sleeper.wake(), ms);
+      this.track(sleeper);
+    });
+  }
+}
+
+class Sleeper implements Abortable {
+  timer: unknown;
+  constructor(
+    private readonly scope: CallScope,
+    private readonly resolve: () => void,
+    private readonly reject: (reason: unknown) => void,
+  ) {}
+
+  wake(): void {
+    this.scope.untrack(this);
+    this.resolve();
+  }
+
+  abort(reason: unknown): void {
+    this.scope.clock.clearTimeout(this.timer);
+    this.reject(reason);
+  }
+}

@@ -1,0 +1,29 @@
+const IDEMPOTENT_METHODS = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]);
+
+/**
+ * Whether a request may be sent more than once: an idempotent method (RFC 9110 §9.2.2), an
+ * `Idempotency-Key` header (the IETF draft that Stripe and others follow), or the caller's
+ * explicit opt-in. Retries and hedges are only ever made for such requests.
+ *
+ * @example
+ * ```ts
+ * isIdempotent("POST", { "Idempotency-Key": "8e03…" }, undefined); // → true
+ * isIdempotent("POST", undefined, undefined); // → false
+ * ```
+ */
+export function isIdempotent(
+  method: string,
+  headers: HeadersInit | undefined,
+  optIn: boolean | undefined,
+): boolean {
+  if (optIn !== undefined) return optIn;
+  if (IDEMPOTENT_METHODS.has(method)) return true;
+  return headers !== undefined && hasHeader(headers, "idempotency-key");
+}
+
+function hasHeader(headers: HeadersInit, lowerName: string): boolean {
+  if (headers instanceof Headers) return headers.has(lowerName);
+  if (Array.isArray(headers)) return headers.some(([name]) => name?.toLowerCase() === lowerName);
+  for (const name of Object.keys(headers)) if (name.toLowerCase() === lowerName) return true;
+  return false;
+}

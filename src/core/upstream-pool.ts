@@ -1,0 +1,95 @@
+import type { ResolvedTarget } from "./create-call";
+import { parseUpstreams, type Upstream, type UpstreamInput } from "./upstream";
+
+/**
+ * The configured upstreams. Replacing the list keeps the live state (in-flight counts,
+ * latency, breaker) of every upstream that stays, matched by base URL.
+ *
+ * @example
+ * ```ts
+ * const pool = new UpstreamPool(["https://a.internal", "https://b.internal"]);
+ * pool.resolveTarget("/v1/users"); // → { target: "/v1/users", pinned: undefined }
+ * pool.set(["https://b.internal", "https://c.internal"]); // b keeps its state
+ * ```
+ */
+export class UpstreamPool {
+  /** The current list; replaced (never mutated) by {@link set}, so a pick in progress sees one list. */
+  list: readonly Upstream[];
+  private readonly listeners: Array<(added: Upstream[], removed: Upstream[]) => void> = [];
+
+  constructor(inputs: readonly UpstreamInput[]) {
+    this.list = parseUpstreams(inputs);
+  }
+
+  /** Replaces the upstream list; throws (and changes nothing) when the new list is invalid. */
+  set(inputs: readonly UpstreamInput[]): void {
+    const fresh = parseUpstreams(inputs);
+    const byBase = new Map(this.list.map((upstream) => [upstream.base, upstream]));
+    const added: Upstream[] = [];
+    const next = fresh.map((upstream) => {
+      const existing = byBase.get(upstream.base);
+      if (existing === undefined) {
+        added.push(upstream);
+        return upstream;
+      }
+      byBase.delete(upstream.base);
+      existing.weight = upstream.weight;
+      return existing;
+    });
+    this.list = next;
+    const removed = [...byBase.values()];
+    for (const listener of this.listeners) listener(added, removed);
+  }
+
+  /** Called after every {@link set} with the upstreams added and removed. */
+  onChange(listener: (added: Upstream[], removed: Upstream[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /**
+   * Turns an input URL into a target path: a relative URL as it is (with a leading `/`), an
+   * absolute URL only when it lies under a configured upstream, which the first attempt is
+   * then pinned to. Anything else is a `TypeError`: the client never calls unknown hosts.
+   */
+  resolveTarget(url: string): ResolvedTarget {
+    const first = url.charCodeAt(0);
+    if (first === 47 /* / */ && url.charCodeAt(1) !== 47) return { target: url, pinned: undefined };
+    if (!url.includes("://")) {
+      if (url.startsWith("//")) throw notConfigured(url);
+      return { target: `/${url}`, pinned: undefined };
+    }
+    return this.match(url) ?? this.match(normalise(url)) ?? throwNotConfigured(url);
+  }
+
+  private match(url: string): ResolvedTarget | undefined {
+    for (const upstream of this.list) {
+      const base = upstream.base;
+      if (url.startsWith(base)) {
+        const rest = url.slice(base.length);
+        if (rest === "") return { target: "/", pinned: upstream };
+        const next = rest.charCodeAt(0);
+        if (next === 47 || next === 63 || next === 35) return { target: rest, pinned: upstream };
+      }
+    }
+    return undefined;
+  }
+}
+
+// `HTTPS://A.internal:443/x` names the same upstream as `https://a.internal/x`.
+function normalise(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
+function throwNotConfigured(url: string): never {
+  throw notConfigured(url);
+}
+
+function notConfigured(url: string): TypeError {
+  return new TypeError(
+    `${url} is not under a configured upstream; pass a path such as "/v1/items" or a URL under one of the upstreams`,
+  );
+}

@@ -1,0 +1,100 @@
+import { describe } from "../options/validate";
+import { InFlight } from "./in-flight";
+
+/**
+ * How an upstream is configured: a base URL, or a URL with a weight.
+ *
+ * @example
+ * ```ts
+ * const upstreams: UpstreamInput[] = ["https://a.internal", { url: "https://b.internal", weight: 2 }];
+ * ```
+ */
+export type UpstreamInput = string | { url: string; weight?: number };
+
+/**
+ * The client's live state for one upstream. Created once per configured upstream and kept
+ * while the upstream stays configured; every layer that learns about an upstream keeps its
+ * per-upstream state here, so it survives upstream list updates.
+ *
+ * @example
+ * ```ts
+ * const [a] = parseUpstreams(["https://a.internal/api"]);
+ * a.resolve("/v1/users"); // → "https://a.internal/api/v1/users"
+ * ```
+ */
+export class Upstream {
+  /** The base URL without a trailing slash, e.g. `https://a.internal/api`. */
+  readonly base: string;
+  /** The origin, e.g. `https://a.internal`: absolute input URLs are matched against it. */
+  readonly origin: string;
+  /** Relative weight (positive). */
+  weight: number;
+  /** Attempts in flight, expiring by deadline (see {@link InFlight}). */
+  readonly inFlight = new InFlight();
+  /** Attempts sent. */
+  requests = 0;
+  /** Attempts that failed (network error, timeout, or a status the retry layer retries). */
+  failures = 0;
+
+  constructor(base: string, origin: string, weight: number) {
+    this.base = base;
+    this.origin = origin;
+    this.weight = weight;
+  }
+
+  /** The absolute URL for a target path that starts with `/` (or `?`). */
+  resolve(target: string): string {
+    return this.base + target;
+  }
+}
+
+/**
+ * Validates and normalises the `upstreams` option. Throws a `TypeError`/`RangeError` naming
+ * the offending entry.
+ *
+ * @example
+ * ```ts
+ * parseUpstreams(["https://a.internal", { url: "https://b.internal", weight: 2 }]);
+ * ```
+ */
+export function parseUpstreams(input: unknown): Upstream[] {
+  if (!Array.isArray(input) || input.length === 0) {
+    throw new TypeError(
+      `upstreams must be a non-empty array of URLs or { url, weight } objects, got ${describe(input)}`,
+    );
+  }
+  const seen = new Set<string>();
+  return input.map((entry: unknown, index) => {
+    const name = `upstreams[${index}]`;
+    let url: unknown = entry;
+    let weight: unknown = 1;
+    if (typeof entry === "object" && entry !== null && !(entry instanceof URL)) {
+      url = (entry as { url?: unknown }).url;
+      weight = (entry as { weight?: unknown }).weight ?? 1;
+    }
+    if (typeof url !== "string" && !(url instanceof URL)) {
+      throw new TypeError(
+        `${name} must be a URL string or { url, weight }, got ${describe(entry)}`,
+      );
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(String(url));
+    } catch (cause) {
+      throw new TypeError(`${name} is not an absolute URL: ${String(url)}`, { cause });
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+      throw new TypeError(`${name} must be an http: or https: URL, got ${parsed.protocol}`);
+    }
+    if (parsed.search !== "" || parsed.hash !== "") {
+      throw new TypeError(`${name} must not have a query or fragment: ${parsed.href}`);
+    }
+    if (typeof weight !== "number" || !Number.isFinite(weight) || weight <= 0) {
+      throw new RangeError(`${name}.weight must be a finite number > 0, got ${describe(weight)}`);
+    }
+    const base = parsed.href.replace(/\/+$/, "");
+    if (seen.has(base)) throw new TypeError(`${name} repeats ${base}`);
+    seen.add(base);
+    return new Upstream(base, parsed.origin, weight);
+  });
+}

@@ -1,0 +1,51 @@
+import { Attempt, triedUrls } from "../core/attempt";
+import { TimeoutError } from "../errors/timeout-error";
+import type { Call, FetchLike, Handler } from "../types";
+
+/**
+ * The bottom of every pipeline: sends one attempt with the injected `fetch` as
+ * `fetch(url, init)` (no `Request` is built per attempt).
+ *
+ * It owns the attempt's timer: the per-attempt timeout or the call's remaining deadline,
+ * whichever is sooner, so one timer serves both and the error says which fired. With no
+ * limit, no caller signal and no hedging, it calls `fetch` directly with no controller,
+ * timer or listener at all.
+ *
+ * `fetch` defaults to `globalThis.fetch`, looked up per attempt (never captured at import
+ * time), so polyfills and test doubles installed later apply.
+ *
+ * @example
+ * ```ts
+ * const send = compose(transport(myFetch), timeout(1_000));
+ * ```
+ */
+export function transport(fetch?: FetchLike): Handler {
+  return function transport(call: Call): Promise<Response> {
+    const send = fetch ?? (globalThis.fetch as FetchLike);
+    const scope = call.scope;
+    if (scope.callerAborted) return Promise.reject(scope.callerSignal!.reason);
+    const remaining =
+      scope.deadline === Number.POSITIVE_INFINITY
+        ? scope.deadline
+        : scope.remaining(scope.clock.now());
+    if (remaining <= 0) {
+      return Promise.reject(
+        new TimeoutError("total", scope.totalTimeout, scope.attempts, triedUrls(call)),
+      );
+    }
+    scope.attempts++;
+    const byAttempt = call.attemptTimeout <= remaining;
+    const limitMs = byAttempt ? call.attemptTimeout : remaining;
+    if (
+      limitMs === Number.POSITIVE_INFINITY &&
+      !call.abortable &&
+      scope.callerSignal === undefined
+    ) {
+      return send(call.url, call.init);
+    }
+    const attempt = new Attempt(call, limitMs, byAttempt ? "attempt" : "total");
+    call.handle = attempt;
+    scope.track(attempt);
+    return attempt.run(send);
+  };
+}

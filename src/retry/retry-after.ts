@@ -1,0 +1,20 @@
+const DELAY_SECONDS = /^\s*(\d+)\s*$/;
+
+/**
+ * Parses a `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date, relative
+ * to `now` (epoch ms). Returns the wait in ms (≥ 0), or `undefined` when absent or invalid.
+ *
+ * @example
+ * ```ts
+ * parseRetryAfter("2", now); // → 2000
+ * parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", Date.parse("Wed, 21 Oct 2015 07:27:00 GMT")); // → 60000
+ * ```
+ */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null || value === "") return undefined;
+  const seconds = DELAY_SECONDS.exec(value);
+  if (seconds !== null) return Number(seconds[1]) * 1000;
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, date - now);
+}
