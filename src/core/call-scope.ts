@@ -54,7 +54,7 @@ export class CallScope {
 
   /** True once the caller's signal has aborted. */
   get callerAborted(): boolean {
-    return this.callerSignal?.aborted;
+    return this.callerSignal?.aborted === true;
   }
 
   /** Milliseconds left until the deadline (may be ≤ 0, or `Infinity`). */

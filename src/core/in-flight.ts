@@ -11,29 +11,37 @@
  * @example
  * ```ts
  * const inFlight = new InFlight();
- * const slot = inFlight.start(now + 30_000);
- * try { await send(); } finally { inFlight.end(slot); }
+ * const token = inFlight.start(now + 30_000);
+ * try { await send(); } finally { inFlight.end(token); }
  * inFlight.count(now); // → 0
  * ```
  */
+// A token is `slot + generation × SLOTS`: a late `end()` for an entry that expired and whose
+// slot was reused must not end the new entry.
+const SLOTS = 2 ** 21;
+
 export class InFlight {
   private readonly expiries: number[] = [];
+  private readonly generations: number[] = [];
   private readonly free: number[] = [];
   private active = 0;
   private earliest = Number.POSITIVE_INFINITY;
 
-  /** Records an attempt that must be over by `expiresAt`; returns its slot for {@link end}. */
+  /** Records an attempt that must be over by `expiresAt`; returns a token for {@link end}. */
   start(expiresAt: number): number {
     const slot = this.free.length > 0 ? this.free.pop()! : this.expiries.length;
+    const generation = ((this.generations[slot] ?? -1) + 1) % 2 ** 30;
+    this.generations[slot] = generation;
     this.expiries[slot] = expiresAt;
     this.active++;
     if (expiresAt < this.earliest) this.earliest = expiresAt;
-    return slot;
+    return slot + generation * SLOTS;
   }
 
-  /** Ends an attempt; a no-op when the slot already expired and was swept. */
-  end(slot: number): void {
-    if (this.expiries[slot] === -1) return;
+  /** Ends an attempt; a no-op when it already expired (and its slot was swept or reused). */
+  end(token: number): void {
+    const slot = token % SLOTS;
+    if (this.expiries[slot] === -1 || this.generations[slot] !== (token - slot) / SLOTS) return;
     this.expiries[slot] = -1;
     this.free.push(slot);
     this.active--;

@@ -56,7 +56,7 @@ export function balance(pool: UpstreamPool, context?: LayerContext): Layer {
             ? UNBOUNDED_ATTEMPT_TTL
             : call.attemptTimeout),
       );
-      const slot = upstream.inFlight.start(expiresAt);
+      const token = upstream.inFlight.start(expiresAt);
       upstream.requests++;
       let response: Response | undefined;
       let error: unknown;
@@ -68,7 +68,7 @@ export function balance(pool: UpstreamPool, context?: LayerContext): Layer {
         if (!scope.callerAborted) upstream.failures++;
         throw caught;
       } finally {
-        upstream.inFlight.end(slot);
+        upstream.inFlight.end(token);
         if (events.has("attempt")) {
           events.emit("attempt", {
             attempt: call.attempt,
@@ -108,8 +108,10 @@ class WeightedRotation {
       }
     }
     if (best === undefined) {
-      // Every upstream was tried already: start over rather than fail the retry.
-      return exclude === undefined || list.length === 0 ? undefined : this.next(list, undefined);
+      // Every upstream was tried already: start over, but still move away from the last one.
+      if (exclude === undefined || list.length === 0) return undefined;
+      const last = exclude[exclude.length - 1]!;
+      return this.next(list, exclude.length > 1 && list.length > 1 ? [last] : undefined);
     }
     this.current.set(best, bestScore - total);
     return best;

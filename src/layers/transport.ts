@@ -8,8 +8,8 @@ import type { Call, FetchLike, Handler } from "../types";
  *
  * It owns the attempt's timer: the per-attempt timeout or the call's remaining deadline,
  * whichever is sooner, so one timer serves both and the error says which fired. With no
- * limit, no caller signal and no hedging, it calls `fetch` directly with no controller,
- * timer or listener at all.
+ * limit and no hedging, it calls `fetch` directly (with the caller's own signal, if any)
+ * and adds no controller, timer or listener at all.
  *
  * `fetch` defaults to `globalThis.fetch`, looked up per attempt (never captured at import
  * time), so polyfills and test doubles installed later apply.
@@ -36,12 +36,10 @@ export function transport(fetch?: FetchLike): Handler {
     scope.attempts++;
     const byAttempt = call.attemptTimeout <= remaining;
     const limitMs = byAttempt ? call.attemptTimeout : remaining;
-    if (
-      limitMs === Number.POSITIVE_INFINITY &&
-      !call.abortable &&
-      scope.callerSignal === undefined
-    ) {
-      return send(call.url, call.init);
+    if (limitMs === Number.POSITIVE_INFINITY && !call.abortable) {
+      // Nothing of ours can end this attempt: hand the caller's signal straight to fetch.
+      const signal = scope.callerSignal;
+      return send(call.url, signal === undefined ? call.init : { ...call.init, signal });
     }
     const attempt = new Attempt(call, limitMs, byAttempt ? "attempt" : "total");
     call.handle = attempt;

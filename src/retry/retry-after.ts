@@ -1,4 +1,7 @@
 const DELAY_SECONDS = /^\s*(\d+)\s*$/;
+// All three HTTP-date forms (IMF-fixdate, RFC 850, asctime) start with a day name; without
+// this check `Date.parse` would read "-1" or "1.5" as dates.
+const HTTP_DATE = /^\s*[A-Za-z]{3}/;
 
 /**
  * Parses a `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date, relative
@@ -14,6 +17,7 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   if (value === null || value === "") return undefined;
   const seconds = DELAY_SECONDS.exec(value);
   if (seconds !== null) return Number(seconds[1]) * 1000;
+  if (!HTTP_DATE.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
