@@ -1,0 +1,35 @@
+import type { Random } from "../random";
+import type { BalancerCandidate } from "./candidate";
+import type { PickSample } from "./p2c";
+import { randomIndex } from "./random-index";
+
+/**
+ * Power of two choices over in-flight count: samples two distinct candidates uniformly among
+ * the first `count` and returns the index of the one with the lower `(inFlight + 1) / weight`
+ * (the first on a tie). Returns 0 for `count` 1 and -1 for `count` 0. Unlike `pickP2C` it
+ * ignores latency, which suits upstreams whose latency says little about their load.
+ *
+ * @example
+ * ```ts
+ * const index = pickLeastRequest(scratch, eligible, random, clock.now());
+ * ```
+ */
+export function pickLeastRequest(
+  candidates: readonly BalancerCandidate[],
+  count: number,
+  random: Random,
+  _now?: number,
+  sample?: PickSample,
+): number {
+  if (count <= 1) return count === 1 ? 0 : -1;
+  const first = randomIndex(random, count);
+  let second = randomIndex(random, count - 1);
+  if (second >= first) second++;
+  if (sample !== undefined) {
+    sample.first = first;
+    sample.second = second;
+  }
+  const a = candidates[first]!;
+  const b = candidates[second]!;
+  return (b.inFlight + 1) / b.weight < (a.inFlight + 1) / a.weight ? second : first;
+}

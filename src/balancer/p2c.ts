@@ -1,0 +1,77 @@
+import type { Random } from "../random";
+import type { BalancerCandidate } from "./candidate";
+import { randomIndex } from "./random-index";
+
+/**
+ * Where a two-choice picker writes the indices it sampled, when asked (tests, debugging).
+ *
+ * @example
+ * ```ts
+ * const sample: PickSample = { first: -1, second: -1 };
+ * pickP2C(candidates, count, random, now, sample);
+ * ```
+ */
+export interface PickSample {
+  first: number;
+  second: number;
+}
+
+/**
+ * Cost of an upstream that has no latency sample yet but already has an attempt in flight.
+ * It exceeds any cost a measured upstream can reach, so a new upstream gets one probe at a
+ * time until its first answer arrives (Finagle's rule) instead of being flooded because it
+ * looks free; `+ inFlight` still spreads a cold start across new upstreams.
+ */
+export const UNKNOWN_LATENCY_PENALTY = 2 ** 50;
+
+/**
+ * Load of one candidate as P2C sees it (Finagle/Linkerd):
+ * `peak-EWMA latency × (inFlight + 1) / weight`. An upstream without history costs its
+ * EWMA's `initial` value (0 by default, so it gets probed) while idle, and
+ * {@link UNKNOWN_LATENCY_PENALTY} once a probe is out.
+ *
+ * @example
+ * ```ts
+ * const load = p2cCost(candidate, clock.now());
+ * ```
+ */
+export function p2cCost(candidate: BalancerCandidate, now: number): number {
+  const ewma = candidate.ewma;
+  if (ewma.hasHistory) return (ewma.valueAt(now) * (candidate.inFlight + 1)) / candidate.weight;
+  if (candidate.inFlight <= 0) return ewma.valueAt(now) / candidate.weight;
+  return (UNKNOWN_LATENCY_PENALTY + candidate.inFlight) / candidate.weight;
+}
+
+/**
+ * Power of two choices over peak-EWMA cost: samples two distinct candidates uniformly among
+ * the first `count` and returns the index of the cheaper by {@link p2cCost} (the first on a
+ * tie, which keeps ties unbiased). Returns 0 for `count` 1 and -1 for `count` 0.
+ *
+ * Weights enter the cost, not the sampling (as in Linkerd): with two candidates,
+ * weight-proportional sampling of distinct pairs would ignore weights entirely. Under load
+ * this sends traffic in proportion to weight (costs equalise when in-flight counts are
+ * proportional to weight); at low concurrency it favours the upstream with the lowest
+ * `latency / weight`. For exact traffic shares use round robin or random.
+ *
+ * @example
+ * ```ts
+ * const index = pickP2C(scratch, eligible, random, clock.now());
+ * ```
+ */
+export function pickP2C(
+  candidates: readonly BalancerCandidate[],
+  count: number,
+  random: Random,
+  now: number,
+  sample?: PickSample,
+): number {
+  if (count <= 1) return count === 1 ? 0 : -1;
+  const first = randomIndex(random, count);
+  let second = randomIndex(random, count - 1);
+  if (second >= first) second++;
+  if (sample !== undefined) {
+    sample.first = first;
+    sample.second = second;
+  }
+  return p2cCost(candidates[second]!, now) < p2cCost(candidates[first]!, now) ? second : first;
+}

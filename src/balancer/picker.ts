@@ -1,0 +1,61 @@
+import type { Random } from "../random";
+import type { BalancerCandidate } from "./candidate";
+import { pickLeastRequest } from "./least-request";
+import { pickP2C } from "./p2c";
+import { pickSmoothWeightedRoundRobin } from "./smooth-weighted-round-robin";
+import { pickWeightedRandom } from "./weighted-random";
+
+/** The balancing algorithms, by their option name. */
+export const BALANCER_NAMES = ["p2c", "round-robin", "random", "least-request"] as const;
+
+/**
+ * A balancing algorithm's option name: `"p2c"` (peak-EWMA power of two choices),
+ * `"round-robin"` (smooth weighted), `"random"` (weighted) or `"least-request"` (power of two
+ * choices on in-flight count).
+ */
+export type BalancerName = (typeof BALANCER_NAMES)[number];
+
+/**
+ * A balancing algorithm behind one interface. `pick` returns the index of the chosen
+ * candidate among the first `count` entries of `candidates` (-1 only when `count` is 0); it
+ * allocates nothing, and any state it keeps lives on the candidates.
+ *
+ * @example
+ * ```ts
+ * const picker = createPicker("p2c");
+ * const index = picker.pick(scratch, eligible, random, clock.now());
+ * ```
+ */
+export interface Picker {
+  readonly name: BalancerName;
+  pick(
+    candidates: readonly BalancerCandidate[],
+    count: number,
+    random: Random,
+    now: number,
+  ): number;
+}
+
+const PICKERS: Readonly<Record<BalancerName, Picker>> = {
+  p2c: Object.freeze({ name: "p2c", pick: pickP2C }),
+  "round-robin": Object.freeze({ name: "round-robin", pick: pickSmoothWeightedRoundRobin }),
+  random: Object.freeze({ name: "random", pick: pickWeightedRandom }),
+  "least-request": Object.freeze({ name: "least-request", pick: pickLeastRequest }),
+};
+
+/**
+ * The {@link Picker} for a balancer name. Pickers are stateless and shared.
+ *
+ * @example
+ * ```ts
+ * const picker = createPicker(options.balancer);
+ * ```
+ */
+export function createPicker(name: BalancerName): Picker {
+  const picker = Object.hasOwn(PICKERS, name) ? PICKERS[name] : undefined;
+  if (picker === undefined) {
+    const names = BALANCER_NAMES.map((n) => `"${n}"`).join(", ");
+    throw new TypeError(`balancer must be one of ${names}, got ${JSON.stringify(name)}`);
+  }
+  return picker;
+}
