@@ -178,12 +178,13 @@ describe("ManualClock async helpers", () => {
     // As in every runtime: a response arriving at t=10 can still cancel a hedge due at t=10.
     const clock = new ManualClock();
     let hedged = false;
+    let hedge: unknown;
     void (async () => {
       await sleep(clock, 10);
       await Promise.resolve();
       clock.clearTimeout(hedge);
     })();
-    const hedge = clock.setTimeout(() => {
+    hedge = clock.setTimeout(() => {
       hedged = true;
     }, 10);
     await clock.advanceAsync(10);

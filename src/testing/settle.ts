@@ -1,25 +1,35 @@
 import { systemClock } from "../clock";
 
 /*
- * Why a macrotask: a `Promise` chain of unknown depth (undici's `res.text()` alone takes 8
- * microtask turns on Node 20, `await` chains in the code under test add more) has settled only
- * once the microtask queue is empty, and the first moment JavaScript can observe that is the
- * next macrotask. A `MessageChannel` message is the fastest web-standard macrotask (≈1 µs per
- * round trip on Node 20, Bun and Deno; `setTimeout(0)` is clamped to 1–4 ms).
+ * Why a macrotask: a promise chain of unknown depth (undici's `res.text()` alone takes 8
+ * microtask turns on Node 20, `await`s in the code under test add more) has run as far as it
+ * can only once the microtask queue is empty, and the first moment JavaScript can observe that
+ * is the next macrotask.
  *
- * Why two channels, used in turn: Deno delivers a message posted to a port whose receive loop
- * has not yet re-armed after its previous message within the same turn of microtasks (seen in
- * Deno 2.9: after 5 turns, not after the queue emptied). Posting to the other port, armed
- * since at least one macrotask earlier, gives a real macrotask everywhere. At most one message
- * is in flight; every waiter that arrives meanwhile wakes with it.
+ * Which macrotask differs per runtime, so the first settle measures it: it starts a chain of
+ * 1,000 microtasks, yields, and checks the chain finished; three times, the later two posted
+ * from the continuation of the previous yield, as the clock does. Seen (2026-11):
+ * - one `MessageChannel` port: passes in Node 20 (≈1.7 µs a round trip), Bun and browsers;
+ * - Deno 2.9 delivers a message posted before the port's receive loop has re-armed after the
+ *   previous one within the same microtask checkpoint (after 5 turns), so there two channels
+ *   are used in turn, each armed since the previous macrotask (passes, ≈5 µs in Node);
+ * - workerd delivers `MessageChannel` messages between microtasks whatever the pattern, but
+ *   its `setTimeout(0)` is a prompt macrotask, the last resort (browsers clamp it to 1–4 ms).
  *
- * An open port keeps Node and Deno alive, so the channels are closed once nobody uses them:
- * users bracket a run of settles with `holdChannel()` / `releaseChannel()`, and the last
- * release posts one more message whose delivery closes the ports unless someone picked them
- * up in the meantime.
+ * An open port keeps Node and Deno alive, so the channels close once nobody uses them: users
+ * bracket a run of settles with `holdChannel()` / `releaseChannel()`, and the last release
+ * posts one more message whose delivery closes the ports unless someone picked them up.
  */
 
-let channels: [MessageChannel, MessageChannel] | undefined;
+const PROBE_DEPTH = 1_000;
+const ONE_PORT = 1;
+const TWO_PORTS = 2;
+const TIMER = 3;
+
+let strategy = ONE_PORT;
+let calibrated = false;
+let calibration: Promise<void> | undefined;
+let channels: MessageChannel[] | undefined;
 let turn = 0;
 let waiters: Array<() => void> = [];
 let messageInFlight = false;
@@ -40,11 +50,10 @@ function onMessage(): void {
 function post(): void {
   if (channels === undefined) {
     channels = [new MessageChannel(), new MessageChannel()];
-    channels[0].port1.onmessage = onMessage;
-    channels[1].port1.onmessage = onMessage;
+    for (const channel of channels) channel.port1.onmessage = onMessage;
   }
   messageInFlight = true;
-  turn ^= 1;
+  if (strategy === TWO_PORTS) turn ^= 1;
   channels[turn]!.port2.postMessage(null);
 }
 
@@ -56,6 +65,56 @@ function closeChannels(): void {
     channel.port2.close();
   }
   channels = undefined;
+  messageInFlight = false;
+}
+
+function portTurn(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    waiters.push(resolve);
+    if (!messageInFlight) post();
+  });
+}
+
+function timerTurn(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    systemClock.setTimeout(resolve, 0);
+  });
+}
+
+async function drainsMicrotasks(): Promise<boolean> {
+  for (let i = 0; i < 3; i++) {
+    let drained = false;
+    void (async () => {
+      for (let j = 0; j < PROBE_DEPTH; j++) await undefined;
+      drained = true;
+    })();
+    await portTurn();
+    if (!drained) return false;
+  }
+  return true;
+}
+
+function calibrate(): Promise<void> {
+  calibration ??= (async () => {
+    if (typeof MessageChannel === "function") {
+      holders++;
+      try {
+        for (const candidate of [ONE_PORT, TWO_PORTS]) {
+          strategy = candidate;
+          if (await drainsMicrotasks()) {
+            calibrated = true;
+            return;
+          }
+          closeChannels();
+        }
+      } finally {
+        releaseChannel();
+      }
+    }
+    strategy = TIMER;
+    calibrated = true;
+  })();
+  return calibration;
 }
 
 /** Marks the shared channel as in use so that a run of settles does not reopen it each time. */
@@ -74,13 +133,20 @@ export function isSettleChannelOpen(): boolean {
   return channels !== undefined;
 }
 
+/** How settle yields in this runtime, once measured; for tests and diagnostics. */
+export function settleStrategy(): "one-port" | "two-ports" | "timer" | undefined {
+  if (!calibrated) return undefined;
+  return strategy === ONE_PORT ? "one-port" : strategy === TWO_PORTS ? "two-ports" : "timer";
+}
+
 /**
  * Resolves on the next macrotask, after every promise chain that can progress without I/O
  * or a timer has run as far as it can. Use it to let code under test reach its next
  * `await` on virtual time before you inspect it.
  *
- * Uses a shared `MessageChannel` (closed again when idle, so it never keeps a process
- * alive); falls back to `setTimeout(0)` where `MessageChannel` does not exist.
+ * Yields through a shared `MessageChannel` (closed again when idle, so it never keeps a
+ * process alive), or `setTimeout(0)` in runtimes where a message does not wait for the
+ * microtask queue to empty (workerd); which one is measured once, on first use.
  *
  * @example
  * ```ts
@@ -90,12 +156,6 @@ export function isSettleChannelOpen(): boolean {
  * ```
  */
 export function settle(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (typeof MessageChannel !== "function") {
-      systemClock.setTimeout(resolve, 0);
-      return;
-    }
-    waiters.push(resolve);
-    if (!messageInFlight) post();
-  });
+  if (!calibrated) return calibrate().then(settle);
+  return strategy === TIMER ? timerTurn() : portTurn();
 }
