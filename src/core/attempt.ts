@@ -1,6 +1,7 @@
 import { TimeoutError } from "../errors/timeout-error";
 import type { Call, FetchLike } from "../types";
 import type { Abortable } from "./call-scope";
+import { EMPTY_INIT } from "./create-call";
 
 /**
  * One attempt in flight: its abort controller, the timer for the per-attempt timeout or the
@@ -19,7 +20,11 @@ import type { Abortable } from "./call-scope";
  * ```
  */
 export class Attempt implements Abortable {
-  private readonly controller = new AbortController();
+  // Created on first use: building an AbortSignal costs ≈5 µs on Node 20, more than the rest
+  // of the pipeline together, and an in-memory or cached transport may never look at it.
+  private controller: AbortController | undefined;
+  private abortReason: unknown;
+  private aborted = false;
   private timer: unknown;
   private settled = false;
   private resolve!: (response: Response) => void;
@@ -31,8 +36,12 @@ export class Attempt implements Abortable {
     private readonly limit: "attempt" | "total",
   ) {}
 
-  /** The signal handed to the transport. */
+  /** The signal handed to the transport (made on first read; already aborted if the attempt was). */
   get signal(): AbortSignal {
+    if (this.controller === undefined) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
+    }
     return this.controller.signal;
   }
 
@@ -44,9 +53,25 @@ export class Attempt implements Abortable {
       if (this.limitMs !== Number.POSITIVE_INFINITY) {
         this.timer = call.scope.clock.setTimeout(() => this.timeout(), this.limitMs);
       }
+      const attempt = this;
+      const init = call.init;
+      // A getter, not a value, so the signal is only built when the transport reads it.
+      const withSignal: RequestInit =
+        init === EMPTY_INIT
+          ? {
+              get signal() {
+                return attempt.signal;
+              },
+            }
+          : {
+              ...init,
+              get signal() {
+                return attempt.signal;
+              },
+            };
       let sent: Promise<Response>;
       try {
-        sent = fetch(call.url, { ...call.init, signal: this.controller.signal });
+        sent = fetch(call.url, withSignal);
       } catch (error) {
         sent = Promise.reject(error);
       }
@@ -63,7 +88,14 @@ export class Attempt implements Abortable {
       this.call.scope.untrack(this);
       this.reject(reason);
     }
-    this.controller.abort(reason);
+    this.abortWith(reason);
+  }
+
+  private abortWith(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
   }
 
   private responded(response: Response): void {
@@ -87,7 +119,7 @@ export class Attempt implements Abortable {
     const timeoutMs = this.limit === "attempt" ? this.limitMs : call.scope.totalTimeout;
     const error = new TimeoutError(this.limit, timeoutMs, call.scope.attempts, triedUrls(call));
     call.scope.untrack(this);
-    this.controller.abort(error);
+    this.abortWith(error);
     this.reject(error);
   }
 

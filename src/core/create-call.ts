@@ -83,7 +83,8 @@ export function createCall(
   };
 }
 
-const EMPTY_INIT: RequestInit = Object.freeze({});
+/** The init of a call made without one: shared, never mutated. */
+export const EMPTY_INIT: RequestInit = Object.freeze({});
 
 function isRequest(input: unknown): input is Request {
   return typeof Request !== "undefined" && input instanceof Request;

@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from "../clock";
 import { holdChannel, releaseChannel, settle } from "./settle";
-import { type ManualTimer, TimerHeap } from "./timer-heap";
+import { type ManualTimer, TimerHeap } from "../core/timer-heap";
 
 /** Options for {@link ManualClock}. */
 export interface ManualClockOptions {

@@ -1,4 +1,7 @@
-/** A pending timer of a {@link ManualClock}; its own `index` makes removal O(log n). */
+/**
+ * A pending timer in a {@link TimerHeap} (the manual clock's, or the system clock's shared
+ * queue); its own `index` makes removal O(log n).
+ */
 export interface ManualTimer {
   readonly due: number;
   readonly seq: number;
@@ -14,6 +17,13 @@ function before(a: ManualTimer, b: ManualTimer): boolean {
 /**
  * A binary min-heap of timers ordered by (due time, insertion sequence), so timers due at the
  * same instant fire in the order they were set, as in every JavaScript runtime.
+ *
+ * @example
+ * ```ts
+ * const heap = new TimerHeap();
+ * heap.push({ due: 10, seq: 0, callback, index: -1 });
+ * heap.peek()?.due; // → 10
+ * ```
  */
 export class TimerHeap {
   readonly #items: ManualTimer[] = [];
