@@ -1,3 +1,4 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 // One project per environment. The hub's Workers-pool project and the runtime (e2e)
@@ -10,6 +11,28 @@ export default defineConfig({
           name: "node",
           include: ["src/**/*.test.ts", "test/node/**/*.test.ts"],
           environment: "node",
+        },
+      },
+      {
+        // The health hub in workerd: its routes, Durable Object, alarm and WebSockets.
+        // globalSetup starts local upstreams in Node; the hub's heartbeats reach them.
+        plugins: [
+          cloudflareTest({
+            main: "./worker/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                HUB_READ_TOKEN: "test-read",
+                HUB_REPORT_TOKEN: "test-report",
+                HUB_ADMIN_TOKEN: "test-admin",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/worker/**/*.test.ts"],
+          globalSetup: ["test/worker/global-setup.ts"],
         },
       },
     ],

@@ -1,0 +1,65 @@
+import { env, exports } from "cloudflare:workers";
+import { inject } from "vitest";
+import type { HubConfigInput, HubSnapshot } from "../../src/protocol";
+
+/** The tokens vitest.config.ts binds for the workers project. */
+export const TOKENS = { read: "test-read", report: "test-report", admin: "test-admin" } as const;
+
+/** A service name no other test uses (storage is shared within a test file). */
+export const uniqueService = (prefix = "svc") => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+
+/** A URL on the local upstream server that global-setup.ts started. */
+export const upstream = (path: string) => `http://127.0.0.1:${inject("upstreamPort")}${path}`;
+
+/** The Durable Object stub of a service. */
+export const hubOf = (service: string) => env.HUB.get(env.HUB.idFromName(service));
+
+/** Calls the hub Worker in-process. */
+export function call(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: BodyInit | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  return exports.default.fetch(`http://hub.test${path}`, { method, headers, body });
+}
+
+/** PUTs a config with the admin token and checks it was accepted. */
+export async function configure(service: string, config: HubConfigInput): Promise<void> {
+  const res = await call("PUT", `/v1/services/${service}/config`, {
+    token: TOKENS.admin,
+    body: config,
+  });
+  if (res.status !== 200 && res.status !== 201)
+    throw new Error(`config: ${res.status} ${await res.text()}`);
+}
+
+/** GETs the snapshot with the read token (no lease). */
+export async function snapshot(service: string): Promise<HubSnapshot> {
+  const res = await call("GET", `/v1/services/${service}/health`, { token: TOKENS.read });
+  if (res.status !== 200) throw new Error(`health: ${res.status} ${await res.text()}`);
+  return (await res.json()) as HubSnapshot;
+}
+
+/** POSTs a report with the report token. */
+export function report(service: string, body: unknown): Promise<Response> {
+  return call("POST", `/v1/services/${service}/reports`, { token: TOKENS.report, body });
+}
+
+/** Sets what `/switch/:name` answers on the local upstream server. */
+export async function setSwitch(name: string, status: number): Promise<void> {
+  await fetch(upstream(`/__switch/${name}/${status}`), { method: "PUT" });
+}
+
+/** The paths requested on the local upstream server that start with `prefix`. */
+export async function hits(prefix: string): Promise<string[]> {
+  return (await (
+    await fetch(upstream(`/__hits?prefix=${encodeURIComponent(prefix)}`))
+  ).json()) as string[];
+}

@@ -1,0 +1,228 @@
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { HUB_LIMITS, type HubError } from "../../src/protocol";
+import { call, configure, report, snapshot, TOKENS, uniqueService, upstream } from "./helpers";
+
+const put = (service: string, body: unknown, headers?: Record<string, string>) =>
+  call("PUT", `/v1/services/${service}/config`, { token: TOKENS.admin, body, headers });
+
+async function expect400(res: Response, path?: string): Promise<HubError> {
+  expect(res.status).toBe(400);
+  const body = (await res.json()) as HubError;
+  expect(typeof body.error).toBe("string");
+  expect(Array.isArray(body.issues)).toBe(true);
+  if (path !== undefined) expect(body.issues!.map((i) => i.path)).toContain(path);
+  return body;
+}
+
+describe("config validation", () => {
+  const service = uniqueService("val");
+
+  it("rejects invalid JSON with 400 and issues", async () => {
+    const body = await expect400(await put(service, "{ not json"));
+    expect(body.error).toBe("invalid JSON");
+  });
+
+  it("rejects a non-JSON content type with 415", async () => {
+    const res = await put(service, "upstreams=x", {
+      "content-type": "application/x-www-form-urlencoded",
+    });
+    expect(res.status).toBe(415);
+    expect(((await res.json()) as HubError).error).toMatch(/application\/json/);
+  });
+
+  it.each([
+    ["ftp URL", { upstreams: ["ftp://127.0.0.1/"] }, "upstreams.0.url", /http\(s\)/],
+    ["credentials", { upstreams: ["http://user:pw@127.0.0.1/"] }, "upstreams.0.url", /credentials/],
+    ["fragment", { upstreams: ["http://127.0.0.1/#x"] }, "upstreams.0.url", /fragment/],
+    ["query string", { upstreams: ["http://127.0.0.1/?a=1"] }, "upstreams.0.url", /query/],
+    ["relative URL", { upstreams: ["/just/a/path"] }, "upstreams.0.url", /absolute/],
+    [
+      "protocol-relative health path",
+      { upstreams: [{ url: "http://127.0.0.1", healthPath: "//evil.example/" }] },
+      "upstreams.0.healthPath",
+      /single \//,
+    ],
+    [
+      "health path without slash",
+      { upstreams: [{ url: "http://127.0.0.1", healthPath: "health" }] },
+      "upstreams.0.healthPath",
+      /single \//,
+    ],
+    [
+      "status out of range",
+      { upstreams: [{ url: "http://127.0.0.1", expectedStatus: 700 }] },
+      "upstreams.0.expectedStatus",
+      /./,
+    ],
+    [
+      "zero weight",
+      { upstreams: [{ url: "http://127.0.0.1", weight: 0 }] },
+      "upstreams.0.weight",
+      /./,
+    ],
+    [
+      "duplicate upstreams",
+      { upstreams: ["http://127.0.0.1/a", "http://127.0.0.1/a/"] },
+      "upstreams.1.url",
+      /duplicate/,
+    ],
+    ["no upstreams", { upstreams: [] }, "upstreams", /./],
+    [
+      "too many upstreams",
+      {
+        upstreams: Array.from(
+          { length: HUB_LIMITS.upstreams + 1 },
+          (_, i) => `http://127.0.0.1/${i}`,
+        ),
+      },
+      "upstreams",
+      /./,
+    ],
+    [
+      "timeout above interval",
+      { upstreams: ["http://127.0.0.1"], heartbeat: { interval: 1_000, timeout: 2_000 } },
+      "heartbeat.timeout",
+      /exceed/,
+    ],
+    [
+      "interval too short",
+      { upstreams: ["http://127.0.0.1"], heartbeat: { interval: 10 } },
+      "heartbeat.interval",
+      /./,
+    ],
+    [
+      "rise of zero",
+      { upstreams: ["http://127.0.0.1"], heartbeat: { rise: 0 } },
+      "heartbeat.rise",
+      /./,
+    ],
+    ["unknown field", { upstreams: ["http://127.0.0.1"], extra: true }, "", /./],
+  ])("rejects %s with 400", async (_name, body, path, message) => {
+    const res = await expect400(await put(service, body), path);
+    expect(res.issues!.find((i) => i.path === path)!.message).toMatch(message);
+  });
+
+  it("leaves the service unconfigured after a rejected config", async () => {
+    await put(service, { upstreams: ["ftp://x"] });
+    const res = await call("GET", `/v1/services/${service}/health`, { token: TOKENS.read });
+    expect(res.status).toBe(404);
+  });
+});
+
+describe("body limits", () => {
+  const big = JSON.stringify({
+    upstreams: ["http://127.0.0.1"],
+    pad: "x".repeat(HUB_LIMITS.bodyBytes),
+  });
+
+  it("rejects a declared Content-Length over the limit with 413 before reading", async () => {
+    const res = await call("PUT", `/v1/services/${uniqueService()}/config`, {
+      token: TOKENS.admin,
+      body: big,
+      headers: { "content-length": String(big.length) },
+    });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as HubError).error).toMatch(/exceeds/);
+  });
+
+  it("stops reading a streamed body (no Content-Length) once it passes the limit: 413", async () => {
+    const chunk = new TextEncoder().encode(
+      `{"upstreams":["http://127.0.0.1"],"pad":"${"x".repeat(8_000)}`,
+    );
+    const total = 1024 * 1024;
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= total) return controller.close();
+        controller.enqueue(chunk.slice());
+        sent += chunk.length;
+      },
+    });
+    const res = await exports.default.fetch(
+      `http://hub.test/v1/services/${uniqueService()}/config`,
+      {
+        method: "PUT",
+        headers: { authorization: `Bearer ${TOKENS.admin}`, "content-type": "application/json" },
+        body: stream,
+      },
+    );
+    expect(res.status).toBe(413);
+    // A little read-ahead is fine; reading the whole megabyte is not.
+    expect(sent).toBeLessThan(total / 4);
+  });
+
+  it("accepts a body just under the limit", async () => {
+    const upstreams = Array.from({ length: 40 }, (_, i) => ({
+      url: `http://127.0.0.1/${"p".repeat(1_000)}${i}`,
+    }));
+    const body = JSON.stringify({ upstreams });
+    expect(body.length).toBeGreaterThan(HUB_LIMITS.bodyBytes / 2);
+    expect(body.length).toBeLessThan(HUB_LIMITS.bodyBytes);
+    const res = await put(uniqueService(), body);
+    expect(res.status).toBe(201);
+  });
+});
+
+describe("report validation", () => {
+  const url = upstream("/status/200");
+  const ok = { url, successes: 1, failures: 0, timeouts: 0 };
+
+  it.each([
+    ["an empty batch", {}, ""],
+    ["a negative count", { upstreams: [{ ...ok, failures: -1 }] }, "upstreams.0.failures"],
+    ["a fractional count", { upstreams: [{ ...ok, successes: 1.5 }] }, "upstreams.0.successes"],
+    ["a bad colo", { colo: "no spaces", upstreams: [ok] }, "colo"],
+    [
+      "too many entries",
+      { upstreams: Array.from({ length: HUB_LIMITS.reportEntries + 1 }, () => ok) },
+      "upstreams",
+    ],
+    [
+      "a latency without sum",
+      { upstreams: [{ ...ok, latency: { count: 1, maxMs: 3 } }] },
+      "upstreams.0.latency.sumMs",
+    ],
+    [
+      "an empty heartbeat list",
+      { heartbeats: { leaseId: "x", results: [] } },
+      "heartbeats.results",
+    ],
+  ])("rejects %s with 400", async (_name, body, path) => {
+    const service = uniqueService("rv");
+    await configure(service, { upstreams: [url] });
+    await expect400(await report(service, body), path);
+  });
+
+  it("rejects entries for upstreams that are not configured and changes nothing", async () => {
+    const service = uniqueService("rv");
+    await configure(service, { upstreams: [url] });
+    const before = await snapshot(service);
+    const res = await report(service, {
+      upstreams: [
+        { ...ok, successes: 5 },
+        { url: upstream("/other"), successes: 1, failures: 0, timeouts: 0 },
+      ],
+    });
+    const body = await expect400(res, "upstreams.1.url");
+    expect(body.issues![0]!.message).toMatch(/unknown upstream/);
+    const after = await snapshot(service);
+    expect(after.version).toBe(before.version);
+    expect(after.upstreams[0]!.calls).toBe(0);
+  });
+});
+
+describe("query validation", () => {
+  it("rejects a bad events limit and a bad colo with 400", async () => {
+    const service = uniqueService("q");
+    await configure(service, { upstreams: [upstream("/status/200")] });
+    const limit = await call("GET", `/v1/services/${service}/events?limit=1000`, {
+      token: TOKENS.read,
+    });
+    await expect400(limit, "limit");
+    const colo = await call("GET", `/v1/services/${service}/health?colo=%3Cscript%3E`, {
+      token: TOKENS.read,
+    });
+    await expect400(colo, "colo");
+  });
+});

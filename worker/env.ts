@@ -1,0 +1,31 @@
+import type { HealthHub } from "./health-hub";
+
+/**
+ * The hub Worker's bindings: the Durable Object namespace from `wrangler.toml` and the
+ * three bearer tokens, set as secrets (`wrangler secret put HUB_ADMIN_TOKEN`) or, locally,
+ * in `.dev.vars`. An unset token grants nothing.
+ *
+ * @example
+ * ```ts
+ * const stub = env.HUB.get(env.HUB.idFromName("payments"));
+ * ```
+ */
+export interface Env {
+  HUB: DurableObjectNamespace<HealthHub>;
+  HUB_READ_TOKEN?: string;
+  HUB_REPORT_TOKEN?: string;
+  HUB_ADMIN_TOKEN?: string;
+}
+
+/** What a bearer token may do; each scope includes the ones before it. */
+export type Scope = "read" | "report" | "admin";
+
+/**
+ * Hono's environment for the hub app.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<HubBindings>();
+ * ```
+ */
+export type HubBindings = { Bindings: Env; Variables: { scope: Scope } };

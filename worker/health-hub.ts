@@ -1,0 +1,297 @@
+import { DurableObject } from "cloudflare:workers";
+import type { HubConfig, HubEventsPage, HubProbeLease, HubReportAck } from "../src/protocol";
+import { HUB_LIMITS } from "../src/protocol";
+import type { Env } from "./env";
+import type { Issue } from "./errors";
+import {
+  applyConfig,
+  recordEdgeHeartbeat,
+  recordHubHeartbeat,
+  recordReport,
+  reevaluate,
+} from "./hub-reducer";
+import { createHubState, type EventDraft, type HubState } from "./hub-state";
+import { HubStore } from "./hub-store";
+import { checkLease, grantLease } from "./lease";
+import { type Prober, probeUpstream } from "./probe";
+import type { ConfigBody, ReportBody } from "./schemas";
+import { buildSnapshot } from "./snapshot";
+import { probeUrlOf } from "./url";
+
+/** The first heartbeat after a config change comes this soon (or one interval, if shorter). */
+export const FIRST_HEARTBEAT_DELAY_MS = 1_000;
+
+/** A refusal the Worker turns into a JSON error response. */
+export type Refusal = { ok: false; status: 400 | 404 | 409; error: string; issues?: Issue[] };
+/** The result of an RPC call: the value, or why not. */
+export type Reply<T> = { ok: true; value: T } | Refusal;
+/** The result of `health()`: a body to send, "not modified", or a refusal. */
+export type HealthReply =
+  | { ok: true; status: 200; etag: string; body: string }
+  | { ok: true; status: 304; etag: string }
+  | Refusal;
+
+const UNKNOWN: Refusal = { ok: false, status: 404, error: "unknown service" };
+
+/**
+ * One service's health hub: a SQLite-backed Durable Object (one per service, addressed by
+ * `idFromName(service)`). It runs the heartbeats on its alarm, takes reports, hands out
+ * probe leases, serves snapshots and events by RPC, and pushes snapshots to hibernatable
+ * WebSockets when a verdict changes. Decisions are made by the pure reducer; this class
+ * only sequences I/O around it.
+ *
+ * @example
+ * ```ts
+ * const hub = env.HUB.get(env.HUB.idFromName("payments"));
+ * const reply = await hub.health("AMS", null, true);
+ * ```
+ */
+export class HealthHub extends DurableObject<Env> {
+  /** Runs one heartbeat; replaceable in tests. */
+  prober: Prober = probeUpstream;
+  private state: HubState | null = null;
+  private readonly store: HubStore;
+  private cached: { version: number; json: string } | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new HubStore(ctx.storage.sql);
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+    void ctx.blockConcurrencyWhile(async () => {
+      this.store.migrate();
+      this.state = this.store.load(Date.now());
+    });
+  }
+
+  /** Creates or replaces the service's config; arms the heartbeat alarm. */
+  async configure(
+    service: string,
+    config: ConfigBody,
+  ): Promise<{ created: boolean; config: HubConfig; version: number }> {
+    const now = Date.now();
+    const created = this.state === null;
+    let removed: string[] = [];
+    if (this.state === null) this.state = createHubState(service, config, now);
+    else ({ removed } = applyConfig(this.state, config, now));
+    const state = this.state;
+    this.store.saveConfig(state, removed, now);
+    for (const u of state.upstreams.values()) this.store.saveUpstream(u);
+    this.commit(reevaluate(state, now), []);
+    const due = now + Math.min(config.heartbeat.interval, FIRST_HEARTBEAT_DELAY_MS);
+    const alarm = await this.ctx.storage.getAlarm();
+    if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due);
+    return { created, config: state.config, version: state.version };
+  }
+
+  /** Takes one batch of passive outcomes and/or leased heartbeat results from `colo`. */
+  async report(colo: string, batch: ReportBody): Promise<Reply<HubReportAck>> {
+    const state = this.state;
+    if (!state) return UNKNOWN;
+    const now = Date.now();
+    const entries = batch.upstreams ?? [];
+    const results = batch.heartbeats?.results ?? [];
+    const issues: Issue[] = [];
+    entries.forEach((e, i) => {
+      if (!state.upstreams.has(e.url))
+        issues.push({ path: `upstreams.${i}.url`, message: `unknown upstream ${e.url}` });
+    });
+    results.forEach((r, i) => {
+      if (!state.upstreams.has(r.url))
+        issues.push({ path: `heartbeats.results.${i}.url`, message: `unknown upstream ${r.url}` });
+    });
+    for (const url of new Set([...entries, ...results].map((e) => e.url))) {
+      const locations = state.upstreams.get(url)?.locations;
+      if (
+        locations &&
+        !(colo in locations) &&
+        Object.keys(locations).length >= HUB_LIMITS.locations
+      ) {
+        issues.push({ path: "colo", message: `too many locations for ${url}` });
+      }
+    }
+    if (issues.length > 0) return { ok: false, status: 400, error: "invalid report", issues };
+    if (batch.heartbeats) {
+      const refusal = checkLease(state.leases.get(colo), batch.heartbeats.leaseId, colo, now);
+      if (refusal) return { ok: false, status: 409, error: refusal };
+    }
+    const touched = new Set<string>();
+    for (const entry of entries) {
+      this.store.saveBucket(entry.url, colo, recordReport(state, colo, entry, now));
+      touched.add(entry.url);
+    }
+    for (const result of results) {
+      this.store.appendHeartbeat(result.url, colo, recordEdgeHeartbeat(state, colo, result, now));
+      touched.add(result.url);
+    }
+    if (batch.heartbeats) {
+      state.leases.delete(colo);
+      this.store.deleteLease(colo);
+    }
+    this.commit(reevaluate(state, now, touched), touched);
+    const value = {
+      accepted: { upstreams: entries.length, heartbeats: results.length },
+      version: state.version,
+    };
+    return { ok: true, value };
+  }
+
+  /**
+   * The snapshot, or 304 when `ifNoneMatch` names the current version. A caller that may
+   * report (`mayProbe`) also gets the probe lease for `colo` when its heartbeats are due;
+   * such a response is never a 304, since it carries the lease.
+   */
+  async health(colo: string, ifNoneMatch: string | null, mayProbe: boolean): Promise<HealthReply> {
+    const state = this.state;
+    if (!state) return UNKNOWN;
+    const now = Date.now();
+    const lease = mayProbe ? this.grant(state, colo, now) : null;
+    const etag = lease ? `"${state.version}-${lease.id}"` : `"${state.version}"`;
+    if (!lease && ifNoneMatch !== null && etagMatches(ifNoneMatch, etag))
+      return { ok: true, status: 304, etag };
+    const json = this.snapshotJson(state, now);
+    const body = lease ? `${json.slice(0, -1)},"lease":${JSON.stringify(lease)}}` : json;
+    return { ok: true, status: 200, etag, body };
+  }
+
+  /** One page of the event log, newest first. */
+  async events(limit: number, before?: number): Promise<Reply<HubEventsPage>> {
+    if (!this.state) return UNKNOWN;
+    return { ok: true, value: this.store.listEvents(limit, before) };
+  }
+
+  /** Only WebSocket subscriptions arrive here; the Worker does all other routing. */
+  override async fetch(request: Request): Promise<Response> {
+    const state = this.state;
+    if (!state) return Response.json({ error: "unknown service" }, { status: 404 });
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return Response.json({ error: "expected a WebSocket upgrade" }, { status: 426 });
+    }
+    const { 0: client, 1: server } = new WebSocketPair();
+    this.ctx.acceptWebSocket(server);
+    server.send(this.pushMessage(state, Date.now()));
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Probes every upstream concurrently, records the results, and re-arms itself. */
+  override async alarm(): Promise<void> {
+    if (!this.state) return;
+    try {
+      await this.heartbeat();
+    } catch (err) {
+      console.error("heartbeat round failed", err);
+    } finally {
+      if (this.state)
+        await this.ctx.storage.setAlarm(Date.now() + this.state.config.heartbeat.interval);
+    }
+  }
+
+  override async webSocketMessage(): Promise<void> {
+    // Subscribers only listen; "ping" is answered by the auto-response without waking us.
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+    } catch {
+      // Already closed by the runtime's automatic close reply.
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    const config = this.state!.config;
+    const { timeout } = config.heartbeat;
+    const probe = this.prober;
+    const results = await Promise.all(
+      config.upstreams.map(async (u) => {
+        const target = { url: u.url, probeUrl: probeUrlOf(u.url, u.healthPath) };
+        try {
+          return await probe(target, timeout);
+        } catch (err) {
+          return { url: u.url, status: null, latencyMs: timeout, error: String(err).slice(0, 200) };
+        }
+      }),
+    );
+    const state = this.state!;
+    const now = Date.now();
+    const events: EventDraft[] = [];
+    for (const result of results) {
+      // The config may have changed while the probes ran.
+      if (!state.upstreams.has(result.url)) continue;
+      const { heartbeat, event } = recordHubHeartbeat(state, result, now);
+      this.store.appendHeartbeat(result.url, "hub", heartbeat);
+      if (event) events.push(event);
+    }
+    events.push(...reevaluate(state, now));
+    this.store.prune(now);
+    this.commit(events, state.upstreams.keys());
+  }
+
+  /** Persists a change: version, touched upstreams, events; pushes if a verdict moved. */
+  private commit(events: readonly EventDraft[], touched: Iterable<string>): void {
+    const state = this.state!;
+    state.version += 1;
+    this.store.saveVersion(state.version);
+    const urls = new Set(touched);
+    for (const e of events) urls.add(e.upstream);
+    for (const url of urls) {
+      const u = state.upstreams.get(url);
+      if (u) this.store.saveUpstream(u);
+    }
+    if (events.length === 0) return;
+    this.store.appendEvents(events);
+    const sockets = this.ctx.getWebSockets();
+    if (sockets.length === 0) return;
+    const message = this.pushMessage(state, Date.now());
+    for (const ws of sockets) {
+      try {
+        ws.send(message);
+      } catch {
+        // A socket closing concurrently; its close handler cleans up.
+      }
+    }
+  }
+
+  private grant(state: HubState, colo: string, now: number): HubProbeLease | null {
+    let last: number | null = null;
+    for (const u of state.upstreams.values()) {
+      const at = u.locations[colo]?.edge.lastAt ?? null;
+      if (at !== null && (last === null || at > last)) last = at;
+    }
+    const id = crypto.randomUUID();
+    const lease = grantLease(state.leases.get(colo), colo, last, now, state.config.heartbeat, id);
+    if (!lease) return null;
+    state.leases.set(colo, lease);
+    this.store.saveLease(lease);
+    return {
+      id: lease.id,
+      colo,
+      expiresAt: lease.expiresAt,
+      timeout: state.config.heartbeat.timeout,
+      targets: state.config.upstreams.map((u) => ({
+        url: u.url,
+        probeUrl: probeUrlOf(u.url, u.healthPath),
+        expectedStatus: u.expectedStatus,
+      })),
+    };
+  }
+
+  private snapshotJson(state: HubState, now: number): string {
+    if (this.cached?.version !== state.version) {
+      this.cached = { version: state.version, json: JSON.stringify(buildSnapshot(state, now)) };
+    }
+    return this.cached.json;
+  }
+
+  private pushMessage(state: HubState, now: number): string {
+    return `{"type":"snapshot","snapshot":${this.snapshotJson(state, now)}}`;
+  }
+}
+
+/** `If-None-Match` handling: a list of tags, `W/` prefixes ignored, `*` matches anything. */
+function etagMatches(header: string, etag: string): boolean {
+  for (const raw of header.split(",")) {
+    const tag = raw.trim().replace(/^W\//, "");
+    if (tag === "*" || tag === etag) return true;
+  }
+  return false;
+}

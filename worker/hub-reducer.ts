@@ -1,0 +1,243 @@
+import type {
+  HubConfig,
+  HubHeartbeat,
+  HubHeartbeatResult,
+  HubUpstreamReport,
+} from "../src/protocol";
+import { HUB_PASSIVE } from "../src/protocol";
+import { transitionAvailability } from "./availability";
+import {
+  globalJudgement,
+  type Judgement,
+  locationJudgement,
+  staleAfter,
+  trackJudgement,
+} from "./decide";
+import { updateEwma } from "./ewma";
+import {
+  type EventDraft,
+  type HubState,
+  newLocationState,
+  newUpstreamState,
+  toHeartbeat,
+  type UpstreamState,
+} from "./hub-state";
+import { observeHeartbeat } from "./hysteresis";
+import { addToBuckets, type Bucket, judgePassive, pruneBuckets, windowTotals } from "./passive";
+
+/**
+ * The hub's state transitions. Each function changes `state` in place and returns what
+ * the Durable Object must persist or log; none does I/O or reads a clock.
+ */
+
+/** A location with no data for this long is forgotten. */
+export const LOCATION_RETENTION_MS = 60 * 60_000;
+
+/**
+ * Replaces the config: upstreams that stay keep their history, new ones start unknown,
+ * removed ones are dropped. Outstanding leases are revoked (their targets may be gone).
+ *
+ * @example
+ * ```ts
+ * const { removed } = applyConfig(state, config, now);
+ * ```
+ */
+export function applyConfig(
+  state: HubState,
+  config: HubConfig,
+  now: number,
+): { removed: string[] } {
+  const next = new Map<string, UpstreamState>();
+  for (const u of config.upstreams)
+    next.set(u.url, state.upstreams.get(u.url) ?? newUpstreamState(u.url, now));
+  const removed = [...state.upstreams.keys()].filter((url) => !next.has(url));
+  state.config = config;
+  state.upstreams = next;
+  state.leases.clear();
+  return { removed };
+}
+
+/**
+ * Records one of the hub's own heartbeats. Returns the judged heartbeat and, when the
+ * rise/fall track flipped, the event.
+ *
+ * @example
+ * ```ts
+ * const { heartbeat, event } = recordHubHeartbeat(state, { url, status: 200, latencyMs: 8 }, now);
+ * ```
+ */
+export function recordHubHeartbeat(
+  state: HubState,
+  result: HubHeartbeatResult,
+  now: number,
+): { heartbeat: HubHeartbeat; event: EventDraft | null } {
+  const upstream = state.upstreams.get(result.url)!;
+  const heartbeat = toHeartbeat(result, expectedOf(state, result.url), now);
+  const before = upstream.hub.verdict;
+  upstream.hub = observeHeartbeat(
+    upstream.hub,
+    heartbeat.ok,
+    now,
+    state.config.heartbeat,
+    heartbeat.error,
+  );
+  upstream.hubLast = heartbeat;
+  if (heartbeat.ok) upstream.ewma = updateEwma(upstream.ewma, heartbeat.latencyMs, now);
+  const after = upstream.hub.verdict;
+  const event =
+    before === after
+      ? null
+      : {
+          at: now,
+          upstream: result.url,
+          scope: "hub",
+          from: before,
+          to: after,
+          reason: upstream.hub.reason,
+        };
+  return { heartbeat, event };
+}
+
+/**
+ * Records a heartbeat a client in `colo` ran under a lease (the caller checked the lease).
+ *
+ * @example
+ * ```ts
+ * recordEdgeHeartbeat(state, "AMS", { url, status: null, latencyMs: 2_000, error: "timeout" }, now);
+ * ```
+ */
+export function recordEdgeHeartbeat(
+  state: HubState,
+  colo: string,
+  result: HubHeartbeatResult,
+  now: number,
+): HubHeartbeat {
+  const location = locationOf(state, result.url, colo, now);
+  const heartbeat = toHeartbeat(result, expectedOf(state, result.url), now);
+  location.edge = observeHeartbeat(
+    location.edge,
+    heartbeat.ok,
+    now,
+    state.config.heartbeat,
+    heartbeat.error,
+  );
+  location.edgeLast = heartbeat;
+  if (heartbeat.ok) location.ewma = updateEwma(location.ewma, heartbeat.latencyMs, now);
+  return heartbeat;
+}
+
+/**
+ * Adds one report entry from `colo` to the current bucket; returns that bucket.
+ *
+ * @example
+ * ```ts
+ * const bucket = recordReport(state, "AMS", { url, successes: 9, failures: 1, timeouts: 0 }, now);
+ * ```
+ */
+export function recordReport(
+  state: HubState,
+  colo: string,
+  entry: HubUpstreamReport,
+  now: number,
+): Bucket {
+  const upstream = state.upstreams.get(entry.url)!;
+  const location = locationOf(state, entry.url, colo, now);
+  const latency = entry.latency;
+  const bucket = addToBuckets(
+    location.buckets,
+    {
+      successes: entry.successes,
+      failures: entry.failures,
+      timeouts: entry.timeouts,
+      latencySum: latency?.sumMs ?? 0,
+      latencyCount: latency?.count ?? 0,
+      latencyMax: latency?.maxMs ?? 0,
+    },
+    now,
+  );
+  location.reportedAt = now;
+  if (latency && latency.count > 0) {
+    const mean = latency.sumMs / latency.count;
+    location.ewma = updateEwma(location.ewma, mean, now);
+    upstream.ewma = updateEwma(upstream.ewma, mean, now);
+  }
+  return bucket;
+}
+
+/**
+ * Recomputes location and global verdicts at `now` (all upstreams, or those in `urls`) and
+ * returns the changes as events. Also forgets locations with nothing left to say.
+ *
+ * @example
+ * ```ts
+ * const events = reevaluate(state, now);
+ * ```
+ */
+export function reevaluate(state: HubState, now: number, urls?: Iterable<string>): EventDraft[] {
+  const events: EventDraft[] = [];
+  const stale = staleAfter(state.config.heartbeat);
+  const targets = urls ? [...urls].map((u) => state.upstreams.get(u)!) : state.upstreams.values();
+  for (const upstream of targets) {
+    const votes: (Judgement & { colo: string })[] = [];
+    for (const [colo, location] of Object.entries(upstream.locations)) {
+      pruneBuckets(location.buckets, now);
+      const signal = judgePassive(windowTotals(location.buckets, now), location.failing);
+      location.failing = signal.failing;
+      const j = locationJudgement(trackJudgement(location.edge, now, stale), signal);
+      if (j.verdict !== location.verdict) {
+        events.push({
+          at: now,
+          upstream: upstream.url,
+          scope: colo,
+          from: location.verdict,
+          to: j.verdict,
+          reason: j.reason,
+        });
+        location.verdict = j.verdict;
+        location.since = now;
+      }
+      location.reason = j.reason;
+      if (j.verdict === "unknown" && forgettable(location.edge.lastAt, location.reportedAt, now)) {
+        delete upstream.locations[colo];
+        continue;
+      }
+      votes.push({ colo, ...j });
+    }
+    const g = globalJudgement(trackJudgement(upstream.hub, now, stale), votes);
+    if (g.verdict !== upstream.verdict) {
+      events.push({
+        at: now,
+        upstream: upstream.url,
+        scope: "global",
+        from: upstream.verdict,
+        to: g.verdict,
+        reason: g.reason,
+      });
+      upstream.availability = transitionAvailability(upstream.availability, g.verdict, now);
+      upstream.verdict = g.verdict;
+      upstream.since = now;
+    }
+    upstream.reason = g.reason;
+  }
+  return events;
+}
+
+function forgettable(edgeAt: number | null, reportedAt: number | null, now: number): boolean {
+  const last = Math.max(edgeAt ?? 0, reportedAt ?? 0);
+  return now - last > Math.max(LOCATION_RETENTION_MS, HUB_PASSIVE.windowMs);
+}
+
+function expectedOf(state: HubState, url: string): readonly number[] {
+  for (const u of state.config.upstreams) if (u.url === url) return u.expectedStatus;
+  return [];
+}
+
+function locationOf(state: HubState, url: string, colo: string, now: number) {
+  const upstream = state.upstreams.get(url)!;
+  let location = upstream.locations[colo];
+  if (!location) {
+    location = newLocationState(now);
+    upstream.locations[colo] = location;
+  }
+  return location;
+}

@@ -1,0 +1,272 @@
+import type { HubConfig, HubEvent, HubEventsPage, HubHeartbeat, HubVerdict } from "../src/protocol";
+import { HUB_PASSIVE } from "../src/protocol";
+import { type EventDraft, type HubState, newUpstreamState, type UpstreamState } from "./hub-state";
+import type { Lease } from "./lease";
+import type { Bucket } from "./passive";
+
+/** Heartbeat results and report buckets are kept this long. */
+export const HISTORY_RETENTION_MS = 60 * 60_000;
+/** The event log keeps this many newest events. */
+export const EVENTS_KEPT = 10_000;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS config (
+  id INTEGER PRIMARY KEY CHECK (id = 1), service TEXT NOT NULL, json TEXT NOT NULL,
+  version INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS upstreams (url TEXT PRIMARY KEY, state TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS heartbeats (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, scope TEXT NOT NULL, at INTEGER NOT NULL,
+  ok INTEGER NOT NULL, status INTEGER, latency_ms REAL NOT NULL, error TEXT);
+CREATE INDEX IF NOT EXISTS heartbeats_by_at ON heartbeats (at);
+CREATE TABLE IF NOT EXISTS report_buckets (
+  url TEXT NOT NULL, colo TEXT NOT NULL, start INTEGER NOT NULL, successes INTEGER NOT NULL,
+  failures INTEGER NOT NULL, timeouts INTEGER NOT NULL, latency_sum REAL NOT NULL,
+  latency_count INTEGER NOT NULL, latency_max REAL NOT NULL, PRIMARY KEY (url, colo, start));
+CREATE TABLE IF NOT EXISTS events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, upstream TEXT NOT NULL,
+  scope TEXT NOT NULL, from_verdict TEXT NOT NULL, to_verdict TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS leases (
+  colo TEXT PRIMARY KEY, id TEXT NOT NULL, granted_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+`;
+
+// Kept out of the upstream's JSON row: they live in their own tables.
+const OWN_TABLES = new Set(["buckets", "hubLast", "edgeLast"]);
+const omitOwnTables = (key: string, value: unknown) => (OWN_TABLES.has(key) ? undefined : value);
+
+type Row = Record<string, SqlStorageValue>;
+
+/**
+ * The hub's SQLite tables (`ctx.storage.sql`): config, per-upstream decision state,
+ * heartbeat results, report buckets, events and leases. Writes are plain statements; the
+ * Durable Object runs them without awaiting in between, so each change commits atomically.
+ *
+ * @example
+ * ```ts
+ * const store = new HubStore(ctx.storage.sql);
+ * store.migrate();
+ * const state = store.load();
+ * ```
+ */
+export class HubStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** Creates the tables if they do not exist. */
+  migrate(): void {
+    this.sql.exec(SCHEMA);
+  }
+
+  /** The persisted state, or `null` for a service that was never configured. */
+  load(now: number): HubState | null {
+    const config = this.sql
+      .exec("SELECT service, json, version FROM config WHERE id = 1")
+      .toArray()[0];
+    if (!config) return null;
+    const parsed = JSON.parse(config.json as string) as HubConfig;
+    const upstreams = new Map<string, UpstreamState>();
+    const rows = new Map<string, UpstreamState>();
+    for (const row of this.sql.exec("SELECT url, state FROM upstreams")) {
+      const u = JSON.parse(row.state as string) as UpstreamState;
+      u.hubLast = null;
+      for (const l of Object.values(u.locations)) {
+        l.buckets = [];
+        l.edgeLast = null;
+      }
+      rows.set(row.url as string, u);
+    }
+    for (const u of parsed.upstreams) {
+      upstreams.set(u.url, rows.get(u.url) ?? newUpstreamState(u.url, now));
+    }
+    const state: HubState = {
+      service: config.service as string,
+      config: parsed,
+      version: config.version as number,
+      upstreams,
+      leases: new Map(),
+    };
+    this.loadBuckets(state, now);
+    this.loadLastHeartbeats(state);
+    for (const row of this.sql.exec("SELECT colo, id, granted_at, expires_at FROM leases")) {
+      const lease: Lease = {
+        colo: row.colo as string,
+        id: row.id as string,
+        grantedAt: row.granted_at as number,
+        expiresAt: row.expires_at as number,
+      };
+      state.leases.set(lease.colo, lease);
+    }
+    return state;
+  }
+
+  /** Saves the config (and service name) and drops the rows of removed upstreams. */
+  saveConfig(state: HubState, removed: readonly string[], now: number): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO config (id, service, json, version, updated_at) VALUES (1, ?, ?, ?, ?)",
+      state.service,
+      JSON.stringify(state.config),
+      state.version,
+      now,
+    );
+    for (const url of removed) {
+      this.sql.exec("DELETE FROM upstreams WHERE url = ?", url);
+      this.sql.exec("DELETE FROM report_buckets WHERE url = ?", url);
+      this.sql.exec("DELETE FROM heartbeats WHERE url = ?", url);
+    }
+    this.sql.exec("DELETE FROM leases");
+  }
+
+  saveVersion(version: number): void {
+    this.sql.exec("UPDATE config SET version = ? WHERE id = 1", version);
+  }
+
+  saveUpstream(u: UpstreamState): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO upstreams (url, state) VALUES (?, ?)",
+      u.url,
+      JSON.stringify(u, omitOwnTables),
+    );
+  }
+
+  saveBucket(url: string, colo: string, b: Bucket): void {
+    this.sql.exec(
+      `INSERT OR REPLACE INTO report_buckets
+       (url, colo, start, successes, failures, timeouts, latency_sum, latency_count, latency_max)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      url,
+      colo,
+      b.start,
+      b.successes,
+      b.failures,
+      b.timeouts,
+      b.latencySum,
+      b.latencyCount,
+      b.latencyMax,
+    );
+  }
+
+  appendHeartbeat(url: string, scope: string, h: HubHeartbeat): void {
+    this.sql.exec(
+      "INSERT INTO heartbeats (url, scope, at, ok, status, latency_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      url,
+      scope,
+      h.at,
+      h.ok ? 1 : 0,
+      h.status,
+      h.latencyMs,
+      h.error ?? null,
+    );
+  }
+
+  appendEvents(events: readonly EventDraft[]): void {
+    for (const e of events) {
+      this.sql.exec(
+        "INSERT INTO events (at, upstream, scope, from_verdict, to_verdict, reason) VALUES (?, ?, ?, ?, ?, ?)",
+        e.at,
+        e.upstream,
+        e.scope,
+        e.from,
+        e.to,
+        e.reason,
+      );
+    }
+  }
+
+  saveLease(lease: Lease): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO leases (colo, id, granted_at, expires_at) VALUES (?, ?, ?, ?)",
+      lease.colo,
+      lease.id,
+      lease.grantedAt,
+      lease.expiresAt,
+    );
+  }
+
+  deleteLease(colo: string): void {
+    this.sql.exec("DELETE FROM leases WHERE colo = ?", colo);
+  }
+
+  /** One page of events, newest first, older than event `before` when given. */
+  listEvents(limit: number, before?: number): HubEventsPage {
+    const rows = this.sql
+      .exec(
+        `SELECT id, at, upstream, scope, from_verdict, to_verdict, reason FROM events
+         WHERE id < ? ORDER BY id DESC LIMIT ?`,
+        before ?? Number.MAX_SAFE_INTEGER,
+        limit + 1,
+      )
+      .toArray();
+    const events = rows.slice(0, limit).map(toEvent);
+    return { events, next: rows.length > limit ? events[events.length - 1]!.id : null };
+  }
+
+  /** Drops history past its retention. */
+  prune(now: number): void {
+    this.sql.exec("DELETE FROM heartbeats WHERE at < ?", now - HISTORY_RETENTION_MS);
+    this.sql.exec("DELETE FROM report_buckets WHERE start < ?", now - HISTORY_RETENTION_MS);
+    this.sql.exec("DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?", EVENTS_KEPT);
+    this.sql.exec("DELETE FROM leases WHERE expires_at < ?", now);
+  }
+
+  private loadBuckets(state: HubState, now: number): void {
+    const from = now - HUB_PASSIVE.windowMs - HUB_PASSIVE.bucketMs;
+    const rows = this.sql.exec(
+      "SELECT * FROM report_buckets WHERE start >= ? ORDER BY start",
+      from,
+    );
+    for (const row of rows) {
+      const location = state.upstreams.get(row.url as string)?.locations[row.colo as string];
+      location?.buckets.push(toBucket(row));
+    }
+  }
+
+  private loadLastHeartbeats(state: HubState): void {
+    const rows = this.sql.exec(
+      `SELECT h.* FROM heartbeats h
+       JOIN (SELECT MAX(id) AS id FROM heartbeats GROUP BY url, scope) last ON h.id = last.id`,
+    );
+    for (const row of rows) {
+      const upstream = state.upstreams.get(row.url as string);
+      if (!upstream) continue;
+      const heartbeat = toHeartbeat(row);
+      if (row.scope === "hub") upstream.hubLast = heartbeat;
+      else {
+        const location = upstream.locations[row.scope as string];
+        if (location) location.edgeLast = heartbeat;
+      }
+    }
+  }
+}
+
+function toBucket(row: Row): Bucket {
+  return {
+    start: row.start as number,
+    successes: row.successes as number,
+    failures: row.failures as number,
+    timeouts: row.timeouts as number,
+    latencySum: row.latency_sum as number,
+    latencyCount: row.latency_count as number,
+    latencyMax: row.latency_max as number,
+  };
+}
+
+function toHeartbeat(row: Row): HubHeartbeat {
+  const h: HubHeartbeat = {
+    at: row.at as number,
+    ok: row.ok === 1,
+    status: row.status as number | null,
+    latencyMs: row.latency_ms as number,
+  };
+  if (row.error !== null) h.error = row.error as string;
+  return h;
+}
+
+function toEvent(row: Row): HubEvent {
+  return {
+    id: row.id as number,
+    at: row.at as number,
+    upstream: row.upstream as string,
+    scope: row.scope as string,
+    from: row.from_verdict as HubVerdict,
+    to: row.to_verdict as HubVerdict,
+    reason: row.reason as string,
+  };
+}

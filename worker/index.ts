@@ -1,0 +1,110 @@
+import { zValidator } from "@hono/zod-validator";
+import { Hono } from "hono";
+import { allows, requireScope } from "./auth";
+import { jsonBody } from "./body";
+import type { Env, HubBindings } from "./env";
+import { jsonError, validationHook } from "./errors";
+import type { Refusal } from "./health-hub";
+import { configBody, eventsQuery, healthQuery, reportBody, serviceParam } from "./schemas";
+
+/**
+ * The health hub Worker: routing, auth, limits and validation, then one typed RPC call
+ * into the service's `HealthHub` Durable Object. See `.notes/hub-readme.md` for the API.
+ */
+
+const SERVICE = "/v1/services/:service";
+const service = zValidator("param", serviceParam, validationHook);
+
+const hubOf = (env: Env, name: string) => env.HUB.get(env.HUB.idFromName(name));
+/** The caller's location: `?colo=`/body `colo`, else where Cloudflare received it. */
+const coloOf = (request: Request, explicit: string | undefined) =>
+  explicit ?? (request.cf?.colo as string | undefined) ?? "local";
+const refuse = (c: Parameters<typeof jsonError>[0], r: Refusal) =>
+  jsonError(c, r.status, r.error, r.issues);
+
+const app = new Hono<HubBindings>();
+
+app.onError((err, c) => {
+  console.error("hub error", err);
+  return jsonError(c, 500, "internal error");
+});
+app.notFound((c) => jsonError(c, 404, "not found"));
+
+app.get("/healthz", (c) => c.json({ ok: true }));
+
+app.put(
+  `${SERVICE}/config`,
+  requireScope("admin"),
+  service,
+  jsonBody(),
+  zValidator("json", configBody, validationHook),
+  async (c) => {
+    const { service: name } = c.req.valid("param");
+    const result = await hubOf(c.env, name).configure(name, c.req.valid("json"));
+    return c.json(
+      { service: name, config: result.config, version: result.version },
+      result.created ? 201 : 200,
+    );
+  },
+);
+
+app.post(
+  `${SERVICE}/reports`,
+  requireScope("report"),
+  service,
+  jsonBody(),
+  zValidator("json", reportBody, validationHook),
+  async (c) => {
+    const { service: name } = c.req.valid("param");
+    const batch = c.req.valid("json");
+    const reply = await hubOf(c.env, name).report(coloOf(c.req.raw, batch.colo), batch);
+    return reply.ok ? c.json(reply.value, 202) : refuse(c, reply);
+  },
+);
+
+app.get(
+  `${SERVICE}/health`,
+  requireScope("read"),
+  service,
+  zValidator("query", healthQuery, validationHook),
+  async (c) => {
+    const { service: name } = c.req.valid("param");
+    const colo = coloOf(c.req.raw, c.req.valid("query").colo);
+    const mayProbe = allows(c.get("scope"), "report");
+    const reply = await hubOf(c.env, name).health(
+      colo,
+      c.req.header("if-none-match") ?? null,
+      mayProbe,
+    );
+    if (!reply.ok) return refuse(c, reply);
+    const headers = { ETag: reply.etag, "Cache-Control": "no-cache" };
+    if (reply.status === 304) return c.body(null, 304, headers);
+    return c.body(reply.body, 200, {
+      ...headers,
+      "Content-Type": "application/json; charset=utf-8",
+    });
+  },
+);
+
+app.get(
+  `${SERVICE}/events`,
+  requireScope("read"),
+  service,
+  zValidator("query", eventsQuery, validationHook),
+  async (c) => {
+    const { service: name } = c.req.valid("param");
+    const { limit, before } = c.req.valid("query");
+    const reply = await hubOf(c.env, name).events(limit, before);
+    return reply.ok ? c.json(reply.value) : refuse(c, reply);
+  },
+);
+
+app.get(`${SERVICE}/subscribe`, requireScope("read"), service, async (c) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+    return jsonError(c, 426, "expected a WebSocket upgrade", undefined, { Upgrade: "websocket" });
+  }
+  return hubOf(c.env, c.req.valid("param").service).fetch(c.req.raw);
+});
+
+export default app;
+export { HealthHub } from "./health-hub";
