@@ -12,7 +12,14 @@ import type { Random } from "../random";
  */
 export type Sampler = (random: Random) => number;
 
-/** Options for {@link lognormal}: `median` and either `sigma` or `p99`. */
+/**
+ * Options for {@link lognormal}: `median` and either `sigma` or `p99`.
+ *
+ * @example
+ * ```ts
+ * const options: LognormalOptions = { median: 20, p99: 150 };
+ * ```
+ */
 export interface LognormalOptions {
   /** The median, in ms; must be > 0. */
   median: number;
@@ -22,7 +29,14 @@ export interface LognormalOptions {
   p99?: number;
 }
 
-/** Options for {@link withStragglers}. */
+/**
+ * Options for {@link withStragglers}.
+ *
+ * @example
+ * ```ts
+ * const options: StragglerOptions = { probability: 0.01, latency: uniform(300, 600) };
+ * ```
+ */
 export interface StragglerOptions {
   /** The share of draws, in [0, 1], that are stragglers. */
   probability: number;

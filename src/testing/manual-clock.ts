@@ -1,8 +1,15 @@
 import type { Clock, TimerHandle } from "../clock";
-import { holdChannel, releaseChannel, settle } from "./settle";
 import { type ManualTimer, TimerHeap } from "../core/timer-heap";
+import { holdChannel, releaseChannel, settle } from "./settle";
 
-/** Options for {@link ManualClock}. */
+/**
+ * Options for {@link ManualClock}.
+ *
+ * @example
+ * ```ts
+ * const clock = new ManualClock(Date.parse("2026-01-01"), { settle: () => scheduler.yield() });
+ * ```
+ */
 export interface ManualClockOptions {
   /**
    * How the async helpers let promise chains run between timers. Replace it only where the
@@ -12,7 +19,14 @@ export interface ManualClockOptions {
   settle?: () => Promise<void>;
 }
 
-/** Options for {@link ManualClock.runUntilIdle}. */
+/**
+ * Options for {@link ManualClock.runUntilIdle}.
+ *
+ * @example
+ * ```ts
+ * await clock.runUntilIdle({ maxTimers: 1_000 });
+ * ```
+ */
 export interface RunUntilIdleOptions {
   /**
    * Give up (throwing an `Error`) after firing this many timers, so a timer that keeps
@@ -37,7 +51,8 @@ function checkMs(name: string, ms: number): void {
  * {@link settle}) before the first timer and after every timer, so code that awaits a timer,
  * then a `Response` body, then sets the next timer, runs through on virtual time. Microtasks
  * running between timers matches every runtime, so a continuation can still clear a timer due
- * at the same instant. An exception thrown by a callback propagates out of the advancing call,
+ * at the same instant (`advanceAsync(0)` is the way to let everything settle without moving
+ * time). An exception thrown by a callback propagates out of the advancing call,
  * with `now()` left at that timer's due time and later timers still pending.
  *
  * @example

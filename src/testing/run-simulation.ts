@@ -1,7 +1,21 @@
 import type { Random } from "../random";
 import type { ManualClock } from "./manual-clock";
 
-/** Options for {@link runSimulation}. */
+/**
+ * Options for {@link runSimulation}.
+ *
+ * @example
+ * ```ts
+ * const options: SimulationOptions = {
+ *   clock,
+ *   calls: 10_000,
+ *   ratePerSecond: 200,
+ *   arrivals: "poisson",
+ *   random: seededRandom(3),
+ *   call: () => client.fetch("/v1/users/42"),
+ * };
+ * ```
+ */
 export interface SimulationOptions {
   /** The clock the calls and the simulated upstreams run on; the simulation drives it. */
   clock: ManualClock;
@@ -27,7 +41,15 @@ export interface SimulationOptions {
   readBody?: boolean;
 }
 
-/** What {@link runSimulation} observed. */
+/**
+ * What {@link runSimulation} observed.
+ *
+ * @example
+ * ```ts
+ * const { latencies, errorsByName, statusCounts } = await runSimulation(options);
+ * const failedShare = (latencies.length - summarize(latencies).count) / latencies.length;
+ * ```
+ */
 export interface SimulationResult {
   /** Per call, by index: ms from its start until it settled (body included); NaN if it failed. */
   latencies: Float64Array;

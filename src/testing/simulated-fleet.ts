@@ -5,7 +5,18 @@ import { refusal, startCall, type Upstream } from "./simulated-call";
 import { resolveUpstream, type UpstreamModel } from "./upstream-model";
 import { copyStats, emptyStats, type UpstreamStats } from "./upstream-stats";
 
-/** Options for {@link createSimulatedFleet}. */
+/**
+ * Options for {@link createSimulatedFleet}.
+ *
+ * @example
+ * ```ts
+ * const options: SimulatedFleetOptions = {
+ *   clock: new ManualClock(),
+ *   random: seededRandom(1),
+ *   upstreams: { "https://a.test": { latency: lognormal({ median: 20, sigma: 0.5 }) } },
+ * };
+ * ```
+ */
 export interface SimulatedFleetOptions {
   /** Time for latencies and outages; usually a {@link ManualClock}. */
   clock: Clock;

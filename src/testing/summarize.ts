@@ -1,4 +1,11 @@
-/** Exact percentiles of a set of latencies; see {@link summarize}. */
+/**
+ * Exact percentiles of a set of latencies; see {@link summarize}.
+ *
+ * @example
+ * ```ts
+ * const { p50, p99, failed }: LatencySummary = summarize(result.latencies);
+ * ```
+ */
 export interface LatencySummary {
   /** How many values were summarised (NaN values, i.e. failed calls, are left out). */
   count: number;

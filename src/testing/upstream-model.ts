@@ -8,6 +8,11 @@ import { seededRandom } from "./seeded-random";
  * - `"status"`: it answers `status` (default 503), after `latency` or the upstream's latency;
  * - `"hang"`: it never answers; only the caller's `AbortSignal` ends the call;
  * - `"slow"`: it answers as usual (error rate included), but after `latency`.
+ *
+ * @example
+ * ```ts
+ * const mode: OutageMode = "hang";
+ * ```
  */
 export type OutageMode = "refuse" | "status" | "hang" | "slow";
 
