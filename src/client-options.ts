@@ -1,5 +1,10 @@
+import { type BalancerOptions, resolveBalancerOptions } from "./balancer/balancer-options";
+import type { BalancerName } from "./balancer/picker";
 import { type Clock, systemClock } from "./clock";
+import type { FleetOptions } from "./core/fleet";
 import type { UpstreamInput } from "./core/upstream";
+import { type BreakerOptions, resolveBreakerOptions } from "./guard/breaker-options";
+import { type OutlierOptions, resolveOutlierOptions } from "./guard/outlier-options";
 import { describe, functionOption, numberOption, objectOption } from "./options/validate";
 import { type Random, systemRandom } from "./random";
 import {
@@ -32,6 +37,22 @@ export interface ClientOptions {
   timeout?: number | false | { attempt?: number | false; total?: number | false };
   /** Retries; a number is the total attempts, `false` sends every call once. @default { attempts: 3 } */
   retry?: RetryOptions | number | false;
+  /**
+   * How an upstream is picked per attempt: `"p2c"` (power of two choices on peak-EWMA latency
+   * × in-flight / weight), `"round-robin"` (smooth weighted), `"random"` (weighted) or
+   * `"least-request"`. @default "p2c"
+   */
+  balancer?: BalancerName;
+  /** Slow start for upstreams that (re)join: a window in ms, or `false`. @default { window: 30_000, aggression: 1, minWeightPercent: 10 } */
+  slowStart?: BalancerOptions["slowStart"];
+  /** The peak-EWMA latency estimate behind `"p2c"`. @default { decay: 10_000, initial: 0 } */
+  ewma?: BalancerOptions["ewma"];
+  /** Per-upstream circuit breaker; `false` turns it off. @default { consecutiveFailures: 5, failureRate: { threshold: 0.5, window: 20, minCalls: 10 }, openFor: { initial: 5_000, max: 60_000 } } */
+  breaker?: BreakerOptions | false;
+  /** Outlier ejection across upstreams (Envoy's model); `false` turns it off. @default { consecutiveFailures: 5, successRate: { stdevFactor: 1.9, minHosts: 3, minRequests: 20 }, baseEjection: 30_000, maxEjectionPercent: 50 } */
+  outlier?: OutlierOptions | false;
+  /** When fewer than this share of upstreams are healthy, ejection is ignored and all are used. @default 0.5 */
+  panicThreshold?: number;
   /** The transport. @default globalThis.fetch, looked up per attempt */
   fetch?: FetchLike;
   /** Time source for deadlines, backoff and statistics. @default systemClock */
@@ -45,12 +66,26 @@ export interface ResolvedClientOptions {
   upstreams: readonly UpstreamInput[];
   timeout: { attempt: number; total: number };
   retry: ResolvedRetryOptions;
+  fleet: FleetOptions;
   fetch: FetchLike | undefined;
   clock: Clock;
   random: Random;
 }
 
-const KEYS = ["upstreams", "timeout", "retry", "fetch", "clock", "random"] as const;
+const KEYS = [
+  "upstreams",
+  "timeout",
+  "retry",
+  "balancer",
+  "slowStart",
+  "ewma",
+  "breaker",
+  "outlier",
+  "panicThreshold",
+  "fetch",
+  "clock",
+  "random",
+] as const;
 
 /**
  * Validates every option once, at construction, and fills in the defaults. Throws a
@@ -69,6 +104,16 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     upstreams: top.upstreams as readonly UpstreamInput[],
     timeout: resolveTimeout(top.timeout),
     retry: resolveRetryOptions(top.retry as RetryOptions | number | false | undefined),
+    fleet: {
+      balancer: resolveBalancerOptions({
+        balancer: top.balancer as BalancerName | undefined,
+        slowStart: top.slowStart as BalancerOptions["slowStart"],
+        ewma: top.ewma as BalancerOptions["ewma"],
+      }),
+      breaker: resolveBreakerOptions(top.breaker as BreakerOptions | false | undefined),
+      outlier: resolveOutlierOptions(top.outlier as OutlierOptions | false | undefined),
+      panicThreshold: numberOption("panicThreshold", top.panicThreshold, 0.5, { min: 0, max: 1 }),
+    },
     fetch: functionOption<FetchLike>("fetch", top.fetch),
     clock: resolveClock(top.clock),
     random: functionOption<Random>("random", top.random) ?? systemRandom,

@@ -1,39 +1,62 @@
 import { type ClientOptions, resolveClientOptions } from "./client-options";
 import { pipeline, run } from "./compose";
 import { createCall, type ResilientRequestInit } from "./core/create-call";
-import type { UpstreamInput } from "./core/upstream";
+import { Fleet } from "./core/fleet";
+import type { Upstream, UpstreamInput } from "./core/upstream";
 import { UpstreamPool } from "./core/upstream-pool";
 import { type ClientEventMap, Emitter } from "./events";
+import type { AvailabilityFigures } from "./guard/availability-tracker";
+import type { BreakerSnapshot, BreakerState } from "./guard/breaker-state";
 import { balance } from "./layers/balance";
 import { deadline } from "./layers/deadline";
+import { guard } from "./layers/guard";
 import { retryResolved } from "./layers/retry";
 import { timeout } from "./layers/timeout";
 import { transport } from "./layers/transport";
 import type { Layer } from "./types";
 
-/**
- * Live figures for one upstream, as `client.stats()` reports them.
- */
+/** Live figures for one upstream, as `client.stats()` reports them. */
 export interface UpstreamStats {
   url: string;
+  /** Configured weight. */
   weight: number;
+  /** Weight in use now (lower during slow start). */
+  effectiveWeight: number;
+  /** `up`, `ejected`, or the breaker's state when it is not closed. */
+  state: "up" | "ejected" | BreakerState["kind"];
+  breaker: BreakerState | undefined;
   inFlight: number;
   /** Attempts sent. */
   requests: number;
-  /** Attempts that ended in a network error or a timeout. */
+  successes: number;
+  /** Attempts classified as failures (network error, timeout, 5xx, 408, 429 by default). */
   failures: number;
+  /** Hedged attempts sent here. */
+  hedges: number;
+  /** Peak-EWMA latency estimate, ms (`null` before the first answer). */
+  ewmaMs: number | null;
+  /** Latency percentiles of recent successful attempts, ms (`null` without samples). */
+  latency: { p50: number | null; p95: number | null; p99: number | null; count: number };
+  /** MTBF, MTTR, availability and uptime from this upstream's up/down history. */
+  availability: AvailabilityFigures | undefined;
 }
 
 /** What `client.stats()` returns. */
 export interface ClientStats {
-  upstreams: UpstreamStats[];
+  /** Clock time of the figures. */
+  at: number;
   /** Calls in flight (each may have several attempts). */
   inFlight: number;
+  upstreams: UpstreamStats[];
 }
 
-/**
- * A resilient `fetch` over a set of upstreams.
- */
+/** Breaker states of every upstream, by base URL: plain versioned JSON. */
+export interface BreakersSnapshot {
+  v: 1;
+  breakers: Record<string, BreakerSnapshot>;
+}
+
+/** A resilient `fetch` over a set of upstreams. */
 export interface Client {
   /** Same contract as `fetch`; relative URLs resolve against the upstream picked per attempt. */
   fetch(input: string | URL | Request, init?: ResilientRequestInit): Promise<Response>;
@@ -46,6 +69,14 @@ export interface Client {
   ): () => void;
   /** Replaces the upstream list, keeping the state of upstreams that remain. */
   setUpstreams(upstreams: readonly UpstreamInput[]): void;
+  /** Holds an upstream's breaker open until {@link reset} (e.g. for maintenance). */
+  isolate(url: string): void;
+  /** Closes an upstream's breaker and forgets its trips. */
+  reset(url: string): void;
+  /** The breaker state of every upstream, to save or to share with other instances. */
+  breakerSnapshot(): BreakersSnapshot;
+  /** Restores breaker states saved by {@link breakerSnapshot}; unknown upstreams are skipped. */
+  restoreBreakers(snapshot: unknown): void;
   /** Stops taking calls and resolves once the calls in flight have settled. */
   close(): Promise<void>;
 }
@@ -56,7 +87,8 @@ export interface Client {
  *
  * The pipeline, outermost first: `deadline` (total timeout, caller's signal) → `retry`
  * (backoff, `Retry-After`, budget, idempotency, body replay) → `balance` (picks the upstream
- * per attempt, fails over) → `timeout` (per attempt) → `transport` (the injected `fetch`).
+ * per attempt: p2c, skips open breakers and ejected upstreams, fails over) → `guard`
+ * (breaker, outlier ejection, latency, in-flight) → `timeout` (per attempt) → `transport`.
  *
  * @example
  * ```ts
@@ -73,19 +105,20 @@ export interface Client {
  */
 export function createClient(options: ClientOptions): Client {
   const resolved = resolveClientOptions(options);
+  const clock = resolved.clock;
   const pool = new UpstreamPool(resolved.upstreams);
   const events = new Emitter();
   const context = { random: resolved.random, events };
+  const fleet = new Fleet(pool, resolved.fleet, clock, resolved.random, events);
   const layers: Layer[] = [];
   if (resolved.timeout.total !== Number.POSITIVE_INFINITY)
     layers.push(deadline(resolved.timeout.total));
   // The retry layer also runs for one attempt: it counts calls into the retry budget.
   layers.push(retryResolved(resolved.retry, context));
-  layers.push(balance(pool, context));
+  layers.push(balance(fleet), guard(fleet, context));
   if (resolved.timeout.attempt !== Number.POSITIVE_INFINITY)
     layers.push(timeout(resolved.timeout.attempt));
   const handler = pipeline(layers)(transport(resolved.fetch));
-  const clock = resolved.clock;
 
   let closed = false;
   let inFlight = 0;
@@ -95,6 +128,19 @@ export function createClient(options: ClientOptions): Client {
   function settled(): void {
     inFlight--;
     if (inFlight === 0 && drained !== undefined) drained();
+  }
+
+  function upstreamNamed(url: string): Upstream {
+    const base = url.replace(/\/+$/, "");
+    const upstream = pool.list.find((candidate) => candidate.base === base);
+    if (upstream === undefined) throw new TypeError(`${url} is not a configured upstream`);
+    return upstream;
+  }
+
+  function breakerOf(url: string) {
+    const breaker = upstreamNamed(url).breaker;
+    if (breaker === undefined) throw new TypeError("the breaker is turned off (breaker: false)");
+    return breaker;
   }
 
   return {
@@ -113,14 +159,9 @@ export function createClient(options: ClientOptions): Client {
     stats() {
       const now = clock.now();
       return {
+        at: now,
         inFlight,
-        upstreams: pool.list.map((upstream) => ({
-          url: upstream.base,
-          weight: upstream.weight,
-          inFlight: upstream.inFlight.count(now),
-          requests: upstream.requests,
-          failures: upstream.failures,
-        })),
+        upstreams: pool.list.map((upstream) => upstreamStats(fleet, upstream, now)),
       };
     },
     on(name, listener) {
@@ -129,6 +170,36 @@ export function createClient(options: ClientOptions): Client {
     setUpstreams(upstreams) {
       pool.set(upstreams);
     },
+    isolate(url) {
+      breakerOf(url).isolate(clock.now());
+    },
+    reset(url) {
+      breakerOf(url).reset(clock.now());
+    },
+    breakerSnapshot() {
+      const breakers: Record<string, BreakerSnapshot> = {};
+      for (const upstream of pool.list) {
+        if (upstream.breaker !== undefined) breakers[upstream.base] = upstream.breaker.snapshot();
+      }
+      return { v: 1, breakers };
+    },
+    restoreBreakers(snapshot) {
+      const value = snapshot as Partial<BreakersSnapshot> | null;
+      if (
+        value === null ||
+        typeof value !== "object" ||
+        value.v !== 1 ||
+        typeof value.breakers !== "object" ||
+        value.breakers === null
+      ) {
+        throw new TypeError("breaker snapshot must be { v: 1, breakers: { [url]: snapshot } }");
+      }
+      const now = clock.now();
+      for (const upstream of pool.list) {
+        const saved = value.breakers[upstream.base];
+        if (saved !== undefined) upstream.breaker?.restore(saved, now);
+      }
+    },
     close() {
       closed = true;
       if (inFlight === 0) return Promise.resolve();
@@ -136,5 +207,25 @@ export function createClient(options: ClientOptions): Client {
         drained = resolve;
       });
     },
+  };
+}
+
+function upstreamStats(fleet: Fleet, upstream: Upstream, now: number): UpstreamStats {
+  const count = upstream.latency.count(now);
+  const percentile = (p: number) => (count === 0 ? null : upstream.latency.percentile(p, now));
+  return {
+    url: upstream.base,
+    weight: upstream.configuredWeight,
+    effectiveWeight: upstream.weight,
+    state: fleet.stateOf(upstream, now),
+    breaker: upstream.breaker?.state,
+    inFlight: upstream.pending.count(now),
+    requests: upstream.requests,
+    successes: upstream.successes,
+    failures: upstream.failures,
+    hedges: upstream.hedges,
+    ewmaMs: upstream.ewma.hasHistory ? upstream.ewma.valueAt(now) : null,
+    latency: { p50: percentile(0.5), p95: percentile(0.95), p99: percentile(0.99), count },
+    availability: upstream.availability?.figures(now),
   };
 }

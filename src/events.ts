@@ -53,6 +53,35 @@ export interface GiveUpEvent {
   error: unknown;
 }
 
+/** A circuit breaker changed state. */
+export interface BreakerEvent {
+  upstream: string;
+  from: "closed" | "open" | "half-open" | "isolated";
+  to: "closed" | "open" | "half-open" | "isolated";
+  /** A strategy name (`consecutive-failures`, `failure-rate`, `slow-call-rate`), `open-elapsed`, `probe-failed`, `probes-succeeded`, `isolated`, `reset` or `restored`. */
+  reason: string;
+  /** Clock time of the change. */
+  at: number;
+  /** The new state, with `until` and `trips` when open. */
+  state: unknown;
+}
+
+/** An upstream was ejected as an outlier. */
+export interface EjectEvent {
+  upstream: string;
+  /** `consecutive-failures`, `success-rate` or `failure-percentage`. */
+  reason: string;
+  /** Clock time at which it returns. */
+  until: number;
+  at: number;
+}
+
+/** An ejected upstream returned. */
+export interface ReadmitEvent {
+  upstream: string;
+  at: number;
+}
+
 /**
  * Event names and their payloads. Layers added by later features (`hedge`, `breaker`,
  * `eject`, …) extend this map.
@@ -61,6 +90,9 @@ export interface ClientEventMap {
   attempt: AttemptEvent;
   retry: RetryEvent;
   giveup: GiveUpEvent;
+  breaker: BreakerEvent;
+  eject: EjectEvent;
+  readmit: ReadmitEvent;
 }
 
 type Listeners = { [K in keyof ClientEventMap]?: Array<(event: ClientEventMap[K]) => void> };

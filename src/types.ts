@@ -56,6 +56,10 @@ export interface Call {
   abortable: boolean;
   /** The attempt in flight, set by the transport when it tracks one; abort it to abandon it. */
   handle: Abortable | undefined;
+  /** The breaker permit taken for this attempt's upstream (0 when none). */
+  permit: number;
+  /** Set by a layer that abandons this attempt on purpose (a lost hedge): its failure is not the upstream's. */
+  abandoned: boolean;
 }
 
 /**
@@ -102,5 +106,7 @@ export function forAttempt(call: Call, attempt: number): Call {
     attemptTimeout: call.attemptTimeout,
     abortable: call.abortable,
     handle: undefined,
+    permit: 0,
+    abandoned: false,
   };
 }

@@ -80,6 +80,8 @@ export function createCall(
     attemptTimeout: Number.POSITIVE_INFINITY,
     abortable: false,
     handle: undefined,
+    permit: 0,
+    abandoned: false,
   };
 }
 

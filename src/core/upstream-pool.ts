@@ -33,7 +33,7 @@ export class UpstreamPool {
         return upstream;
       }
       byBase.delete(upstream.base);
-      existing.weight = upstream.weight;
+      existing.configuredWeight = upstream.configuredWeight;
       return existing;
     });
     this.list = next;

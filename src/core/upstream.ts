@@ -1,4 +1,9 @@
+import type { BalancerCandidate } from "../balancer/candidate";
+import type { AvailabilityTracker } from "../guard/availability-tracker";
+import type { CircuitBreaker } from "../guard/circuit-breaker";
 import { describe } from "../options/validate";
+import { LatencyHistogram } from "../stats/latency-histogram";
+import { PeakEwma } from "../stats/peak-ewma";
 import { InFlight } from "./in-flight";
 
 /**
@@ -22,24 +27,48 @@ export type UpstreamInput = string | { url: string; weight?: number };
  * a.resolve("/v1/users"); // → "https://a.internal/api/v1/users"
  * ```
  */
-export class Upstream {
+export class Upstream implements BalancerCandidate {
   /** The base URL without a trailing slash, e.g. `https://a.internal/api`. */
   readonly base: string;
   /** The origin, e.g. `https://a.internal`: absolute input URLs are matched against it. */
   readonly origin: string;
-  /** Relative weight (positive). */
+  /** The configured relative weight (positive). */
+  configuredWeight: number;
+  /** The weight the balancer uses now: the configured one, ramped during slow start. */
   weight: number;
+  /** Attempts in flight as of the last pick (the balancer refreshes it from {@link pending}). */
+  inFlight = 0;
   /** Attempts in flight, expiring by deadline (see {@link InFlight}). */
-  readonly inFlight = new InFlight();
+  readonly pending = new InFlight();
+  /** Smooth weighted round robin's running score. */
+  wrrCurrent = 0;
+  /** Peak-EWMA latency, fed with every finished attempt. */
+  ewma: PeakEwma;
+  /** Latency of successful attempts, for percentiles (stats, hedge delay). */
+  readonly latency = new LatencyHistogram();
+  /** Per-upstream circuit breaker, when enabled. */
+  breaker: CircuitBreaker | undefined;
+  /** This upstream's index in the outlier detector, or -1. */
+  outlierIndex = -1;
+  /** Up/down history for MTBF, MTTR and availability. */
+  availability: AvailabilityTracker | undefined;
+  /** When the upstream last became healthy (slow start); `-Infinity` for "always was". */
+  healthySince = Number.NEGATIVE_INFINITY;
   /** Attempts sent. */
   requests = 0;
-  /** Attempts that failed (network error, timeout, or a status the retry layer retries). */
+  /** Attempts classified as successes. */
+  successes = 0;
+  /** Attempts classified as failures. */
   failures = 0;
+  /** Hedged attempts sent to this upstream. */
+  hedges = 0;
 
   constructor(base: string, origin: string, weight: number) {
     this.base = base;
     this.origin = origin;
+    this.configuredWeight = weight;
     this.weight = weight;
+    this.ewma = new PeakEwma();
   }
 
   /** The absolute URL for a target path that starts with `/` (or `?`). */

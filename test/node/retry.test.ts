@@ -11,6 +11,7 @@ function setup(options: Record<string, unknown> = {}, start = Date.parse("2026-1
     fetch,
     clock,
     random: seededRandom(7),
+    balancer: "round-robin",
     ...options,
   });
   return { clock, sent, client };
@@ -144,6 +145,8 @@ describe("retry", () => {
       upstreams: ["http://a.test", "http://b.test"],
       clock,
       timeout: false,
+      breaker: false,
+      outlier: false,
       retry: { attempts: 5, backoff: { initial: 0 }, budget: { ratio: 0.2, minPerSecond: 1 } },
       fetch: async () => {
         attempts++;

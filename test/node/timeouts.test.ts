@@ -11,6 +11,7 @@ function setup(options: Record<string, unknown> = {}) {
     fetch,
     clock,
     random: seededRandom(1),
+    balancer: "round-robin",
     ...options,
   });
   return { clock, sent, client };
