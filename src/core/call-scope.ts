@@ -62,9 +62,13 @@ export class CallScope {
     return this.deadline - now;
   }
 
-  /** Lets the caller's abort reach `item` until it is untracked or the call ends. */
+  /**
+   * Lets the caller's abort reach `item` until it is untracked or the call ends. Without a
+   * caller signal there is nothing to relay, so nothing is kept.
+   */
   track(item: Abortable): void {
-    if (this.callerSignal !== undefined && !this.listening) {
+    if (this.callerSignal === undefined) return;
+    if (!this.listening) {
       this.callerSignal.addEventListener("abort", this, { once: true });
       this.listening = true;
     }

@@ -64,7 +64,7 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
   return (next: Handler): Handler => {
     async function retry(call: Call): Promise<Response> {
       const scope = call.scope;
-      budget?.deposit(scope.clock.now());
+      budget?.deposit(scope.started);
       if (attempts === 1) return next(call);
       if (call.idempotent && call.init.body != null) {
         const prepared = await replayableBody(call.init.body, bodyLimit);
