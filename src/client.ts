@@ -146,15 +146,14 @@ export function createClient(options: ClientOptions): Client {
   return {
     fetch(input, init) {
       if (closed) return Promise.reject(new TypeError("the client is closed"));
-      let promise: Promise<Response>;
+      let call: ReturnType<typeof createCall>;
       try {
-        promise = run(handler, createCall(input, init, clock, resolveTarget));
+        call = createCall(input, init, clock, resolveTarget);
       } catch (error) {
         return Promise.reject(error);
       }
       inFlight++;
-      promise.then(settled, settled);
-      return promise;
+      return run(handler, call, settled);
     },
     stats() {
       const now = clock.now();

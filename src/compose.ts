@@ -64,22 +64,25 @@ export function composeWith(
 /**
  * Runs a call through a handler and settles it: the caller's abort is honoured before
  * anything starts, failures become typed errors, and the call's scope is released.
+ * `settled` is called once the call is over, either way.
  *
  * @example
  * ```ts
  * return run(handler, createCall(input, init, clock, resolveTarget));
  * ```
  */
-export async function run(handler: Handler, call: Call): Promise<Response> {
+export async function run(handler: Handler, call: Call, settled?: () => void): Promise<Response> {
   const scope = call.scope;
-  if (scope.callerAborted) throw scope.callerSignal!.reason;
   try {
+    if (scope.callerAborted) throw scope.callerSignal!.reason;
     const response = await handler(call);
     scope.finish(true);
     return response;
   } catch (error) {
     scope.finish(false);
     throw settleError(call, error);
+  } finally {
+    settled?.();
   }
 }
 

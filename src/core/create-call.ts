@@ -27,6 +27,14 @@ export interface ResolvedTarget {
   pinned: Upstream | undefined;
 }
 
+/** Turns an input URL into a {@link ResolvedTarget}; may throw a `TypeError`. */
+export type TargetResolver = (url: string) => ResolvedTarget;
+
+// A path (the usual input) needs no lookup and no allocation.
+function isPath(url: string): boolean {
+  return url.charCodeAt(0) === 47 /* / */ && url.charCodeAt(1) !== 47;
+}
+
 /**
  * Builds the plain-data {@link Call} for `client.fetch(input, init)`. A `Request` input is
  * taken apart into `(url, init)` once; its `signal` and body are honoured.
@@ -40,7 +48,7 @@ export function createCall(
   input: string | URL | Request,
   init: ResilientRequestInit | undefined,
   clock: Clock,
-  resolveTarget: (url: string) => ResolvedTarget,
+  resolveTarget: TargetResolver,
 ): Call {
   let url: string;
   let base: ResilientRequestInit | undefined = init;
@@ -54,7 +62,9 @@ export function createCall(
   } else {
     throw new TypeError(`fetch input must be a string, URL or Request, got ${typeof input}`);
   }
-  const { target, pinned } = resolveTarget(url);
+  let target = url;
+  let pinned: Upstream | undefined;
+  if (!isPath(url)) ({ target, pinned } = resolveTarget(url));
   let requestInit: RequestInit = base ?? EMPTY_INIT;
   let signal: AbortSignal | undefined;
   let optIn: boolean | undefined;
