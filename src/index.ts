@@ -1,5 +1,13 @@
 // The public API. Names are exported one by one (no `export *`) so the surface is deliberate.
-export { type Client, type ClientStats, createClient, type UpstreamStats } from "./client";
+export type { BalancerOptions, SlowStartOptions } from "./balancer/balancer-options";
+export type { BalancerName } from "./balancer/picker";
+export {
+  type BreakersSnapshot,
+  type Client,
+  type ClientStats,
+  createClient,
+  type UpstreamStats,
+} from "./client";
 export type { ClientOptions } from "./client-options";
 export { type Clock, sleep, systemClock, type TimerHandle } from "./clock";
 export { compose, composeWith, pipeline } from "./compose";
@@ -13,8 +21,16 @@ export { isResilientError } from "./errors/is-resilient-error";
 export { NetworkError } from "./errors/network-error";
 export { NoUpstreamError } from "./errors/no-upstream-error";
 export { TimeoutError } from "./errors/timeout-error";
-export type { AttemptEvent, ClientEventMap, GiveUpEvent, RetryEvent } from "./events";
+export type {
+  AttemptEvent,
+  ClientEventMap,
+  GiveUpEvent,
+  HedgeEvent,
+  RetryEvent,
+} from "./events";
+export type { HedgeDelayOptions, HedgeOptions } from "./hedge/hedge-options";
 export { deadline } from "./layers/deadline";
+export { hedge } from "./layers/hedge";
 export { retry } from "./layers/retry";
 export { timeout } from "./layers/timeout";
 export { transport } from "./layers/transport";
