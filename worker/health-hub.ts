@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import type { HubConfig, HubEventsPage, HubProbeLease, HubReportAck } from "../src/protocol";
-import { HUB_LIMITS } from "../src/protocol";
 import type { Env } from "./env";
 import type { Issue } from "./errors";
 import {
@@ -14,12 +13,19 @@ import { createHubState, type EventDraft, type HubState } from "./hub-state";
 import { HubStore } from "./hub-store";
 import { checkLease, grantLease } from "./lease";
 import { type Prober, probeUpstream } from "./probe";
+import { reportIssues } from "./report-check";
 import type { ConfigBody, ReportBody } from "./schemas";
 import { buildSnapshot } from "./snapshot";
 import { probeUrlOf } from "./url";
 
 /** The first heartbeat after a config change comes this soon (or one interval, if shorter). */
 export const FIRST_HEARTBEAT_DELAY_MS = 1_000;
+/**
+ * Report-driven changes wait at most this long in memory before they are written, so a
+ * burst of reports is one commit. A crash can lose that much of the passive counts; verdict
+ * changes, events, heartbeats, leases and configs are written at once.
+ */
+export const FLUSH_DELAY_MS = 1_000;
 
 /** A refusal the Worker turns into a JSON error response. */
 export type Refusal = { ok: false; status: 400 | 404 | 409; error: string; issues?: Issue[] };
@@ -49,6 +55,9 @@ const UNKNOWN: Refusal = { ok: false, status: 404, error: "unknown service" };
 export class HealthHub extends DurableObject<Env> {
   /** Runs one heartbeat; replaceable in tests. */
   prober: Prober = probeUpstream;
+  /** How long report-driven changes may wait in memory before they are written. */
+  flushDelayMs = FLUSH_DELAY_MS;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private state: HubState | null = null;
   private readonly store: HubStore;
   private cached: { version: number; json: string } | null = null;
@@ -75,8 +84,7 @@ export class HealthHub extends DurableObject<Env> {
     else ({ removed } = applyConfig(this.state, config, now));
     const state = this.state;
     this.store.saveConfig(state, removed, now);
-    for (const u of state.upstreams.values()) this.store.saveUpstream(u);
-    this.commit(reevaluate(state, now), []);
+    this.commit(reevaluate(state, now), state.upstreams.keys(), true);
     const due = now + Math.min(config.heartbeat.interval, FIRST_HEARTBEAT_DELAY_MS);
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due);
@@ -90,25 +98,7 @@ export class HealthHub extends DurableObject<Env> {
     const now = Date.now();
     const entries = batch.upstreams ?? [];
     const results = batch.heartbeats?.results ?? [];
-    const issues: Issue[] = [];
-    entries.forEach((e, i) => {
-      if (!state.upstreams.has(e.url))
-        issues.push({ path: `upstreams.${i}.url`, message: `unknown upstream ${e.url}` });
-    });
-    results.forEach((r, i) => {
-      if (!state.upstreams.has(r.url))
-        issues.push({ path: `heartbeats.results.${i}.url`, message: `unknown upstream ${r.url}` });
-    });
-    for (const url of new Set([...entries, ...results].map((e) => e.url))) {
-      const locations = state.upstreams.get(url)?.locations;
-      if (
-        locations &&
-        !(colo in locations) &&
-        Object.keys(locations).length >= HUB_LIMITS.locations
-      ) {
-        issues.push({ path: "colo", message: `too many locations for ${url}` });
-      }
-    }
+    const issues = reportIssues(state, colo, batch);
     if (issues.length > 0) return { ok: false, status: 400, error: "invalid report", issues };
     if (batch.heartbeats) {
       const refusal = checkLease(state.leases.get(colo), batch.heartbeats.leaseId, colo, now);
@@ -116,7 +106,7 @@ export class HealthHub extends DurableObject<Env> {
     }
     const touched = new Set<string>();
     for (const entry of entries) {
-      this.store.saveBucket(entry.url, colo, recordReport(state, colo, entry, now));
+      this.store.stageBucket(entry.url, colo, recordReport(state, colo, entry, now));
       touched.add(entry.url);
     }
     for (const result of results) {
@@ -223,20 +213,24 @@ export class HealthHub extends DurableObject<Env> {
     }
     events.push(...reevaluate(state, now));
     this.store.prune(now);
-    this.commit(events, state.upstreams.keys());
+    this.commit(events, state.upstreams.keys(), true);
   }
 
-  /** Persists a change: version, touched upstreams, events; pushes if a verdict moved. */
-  private commit(events: readonly EventDraft[], touched: Iterable<string>): void {
+  /**
+   * Records a change: bumps the version and stages the touched upstreams. Verdict changes
+   * (and `urgent` changes) are written at once, with their events, and pushed to
+   * subscribers; anything else is written by a flush at most `flushDelayMs` later.
+   */
+  private commit(events: readonly EventDraft[], touched: Iterable<string>, urgent = false): void {
     const state = this.state!;
     state.version += 1;
-    this.store.saveVersion(state.version);
-    const urls = new Set(touched);
-    for (const e of events) urls.add(e.upstream);
-    for (const url of urls) {
-      const u = state.upstreams.get(url);
-      if (u) this.store.saveUpstream(u);
+    this.store.stageChange(touched);
+    this.store.stageChange(events.map((e) => e.upstream));
+    if (events.length === 0 && !urgent) {
+      this.flushTimer ??= setTimeout(() => this.flush(), this.flushDelayMs);
+      return;
     }
+    this.flush();
     if (events.length === 0) return;
     this.store.appendEvents(events);
     const sockets = this.ctx.getWebSockets();
@@ -249,6 +243,12 @@ export class HealthHub extends DurableObject<Env> {
         // A socket closing concurrently; its close handler cleans up.
       }
     }
+  }
+
+  private flush(): void {
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.state) this.store.flush(this.state);
   }
 
   private grant(state: HubState, colo: string, now: number): HubProbeLease | null {

@@ -1,6 +1,12 @@
 import type { HubConfig, HubEvent, HubEventsPage, HubHeartbeat, HubVerdict } from "../src/protocol";
 import { HUB_PASSIVE } from "../src/protocol";
-import { type EventDraft, type HubState, newUpstreamState, type UpstreamState } from "./hub-state";
+import {
+  type EventDraft,
+  type HubState,
+  type LocationState,
+  newUpstreamState,
+  type UpstreamState,
+} from "./hub-state";
 import type { Lease } from "./lease";
 import type { Bucket } from "./passive";
 
@@ -8,6 +14,12 @@ import type { Bucket } from "./passive";
 export const HISTORY_RETENTION_MS = 60 * 60_000;
 /** The event log keeps this many newest events. */
 export const EVENTS_KEPT = 10_000;
+/**
+ * How far the version jumps when an object instance starts. Changes between two flushes are
+ * not persisted, so a restarted object must not hand out a version (an ETag) that a client
+ * may already hold for different content; far fewer changes than this fit in one flush.
+ */
+export const VERSION_GAP = 1 << 20;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS config (
@@ -29,16 +41,25 @@ CREATE TABLE IF NOT EXISTS leases (
   colo TEXT PRIMARY KEY, id TEXT NOT NULL, granted_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 `;
 
-// Kept out of the upstream's JSON row: they live in their own tables.
-const OWN_TABLES = new Set(["buckets", "hubLast", "edgeLast"]);
-const omitOwnTables = (key: string, value: unknown) => (OWN_TABLES.has(key) ? undefined : value);
+/** The upstream's JSON row, without what lives in its own tables (buckets, last heartbeats). */
+function upstreamRow(u: UpstreamState): string {
+  const locations: Record<string, Omit<LocationState, "buckets" | "edgeLast">> = {};
+  for (const colo in u.locations) {
+    const { buckets: _b, edgeLast: _e, ...rest } = u.locations[colo]!;
+    locations[colo] = rest;
+  }
+  const { hubLast: _h, locations: _l, ...rest } = u;
+  return JSON.stringify({ ...rest, locations });
+}
 
 type Row = Record<string, SqlStorageValue>;
 
 /**
  * The hub's SQLite tables (`ctx.storage.sql`): config, per-upstream decision state,
- * heartbeat results, report buckets, events and leases. Writes are plain statements; the
- * Durable Object runs them without awaiting in between, so each change commits atomically.
+ * heartbeat results, report buckets, events and leases. Most writes go straight through;
+ * report-driven changes (buckets, upstream rows, the version) are staged and written
+ * together by `flush()`, so a burst of reports costs one commit and a few rows instead of
+ * several rows each (rows written are what a SQLite-backed Durable Object is billed on).
  *
  * @example
  * ```ts
@@ -48,14 +69,52 @@ type Row = Record<string, SqlStorageValue>;
  * ```
  */
 export class HubStore {
+  private readonly stagedBuckets = new Map<string, { url: string; colo: string; bucket: Bucket }>();
+  private readonly stagedUpstreams = new Set<string>();
+  private stagedVersion = false;
+
   constructor(private readonly sql: SqlStorage) {}
+
+  /** Whether anything staged waits for `flush()`. */
+  get staged(): boolean {
+    return this.stagedVersion || this.stagedUpstreams.size > 0 || this.stagedBuckets.size > 0;
+  }
+
+  /** Stages a bucket; `flush()` writes its values as they are then. */
+  stageBucket(url: string, colo: string, bucket: Bucket): void {
+    this.stagedBuckets.set(`${url} ${colo} ${bucket.start}`, { url, colo, bucket });
+  }
+
+  /** Stages an upstream's row and the version. */
+  stageChange(urls: Iterable<string>): void {
+    this.stagedVersion = true;
+    for (const url of urls) this.stagedUpstreams.add(url);
+  }
+
+  /** Writes everything staged, skipping upstreams the config no longer has. */
+  flush(state: HubState): void {
+    for (const { url, colo, bucket } of this.stagedBuckets.values()) {
+      if (state.upstreams.has(url)) this.saveBucket(url, colo, bucket);
+    }
+    for (const url of this.stagedUpstreams) {
+      const u = state.upstreams.get(url);
+      if (u) this.saveUpstream(u);
+    }
+    if (this.stagedVersion) this.saveVersion(state.version);
+    this.stagedBuckets.clear();
+    this.stagedUpstreams.clear();
+    this.stagedVersion = false;
+  }
 
   /** Creates the tables if they do not exist. */
   migrate(): void {
     this.sql.exec(SCHEMA);
   }
 
-  /** The persisted state, or `null` for a service that was never configured. */
+  /**
+   * The persisted state, or `null` for a service that was never configured. The version
+   * jumps by {@link VERSION_GAP} and the jump is written at once.
+   */
   load(now: number): HubState | null {
     const config = this.sql
       .exec("SELECT service, json, version FROM config WHERE id = 1")
@@ -79,7 +138,7 @@ export class HubStore {
     const state: HubState = {
       service: config.service as string,
       config: parsed,
-      version: config.version as number,
+      version: (config.version as number) + VERSION_GAP,
       upstreams,
       leases: new Map(),
     };
@@ -94,6 +153,7 @@ export class HubStore {
       };
       state.leases.set(lease.colo, lease);
     }
+    this.saveVersion(state.version);
     return state;
   }
 
@@ -122,11 +182,11 @@ export class HubStore {
     this.sql.exec(
       "INSERT OR REPLACE INTO upstreams (url, state) VALUES (?, ?)",
       u.url,
-      JSON.stringify(u, omitOwnTables),
+      upstreamRow(u),
     );
   }
 
-  saveBucket(url: string, colo: string, b: Bucket): void {
+  private saveBucket(url: string, colo: string, b: Bucket): void {
     this.sql.exec(
       `INSERT OR REPLACE INTO report_buckets
        (url, colo, start, successes, failures, timeouts, latency_sum, latency_count, latency_max)

@@ -32,35 +32,21 @@ app.notFound((c) => jsonError(c, 404, "not found"));
 
 app.get("/healthz", (c) => c.json({ ok: true }));
 
-app.put(
-  `${SERVICE}/config`,
-  requireScope("admin"),
-  service,
-  jsonBody(),
-  zValidator("json", configBody, validationHook),
-  async (c) => {
-    const { service: name } = c.req.valid("param");
-    const result = await hubOf(c.env, name).configure(name, c.req.valid("json"));
-    return c.json(
-      { service: name, config: result.config, version: result.version },
-      result.created ? 201 : 200,
-    );
-  },
-);
+app.put(`${SERVICE}/config`, requireScope("admin"), service, jsonBody(configBody), async (c) => {
+  const { service: name } = c.req.valid("param");
+  const result = await hubOf(c.env, name).configure(name, c.req.valid("json"));
+  return c.json(
+    { service: name, config: result.config, version: result.version },
+    result.created ? 201 : 200,
+  );
+});
 
-app.post(
-  `${SERVICE}/reports`,
-  requireScope("report"),
-  service,
-  jsonBody(),
-  zValidator("json", reportBody, validationHook),
-  async (c) => {
-    const { service: name } = c.req.valid("param");
-    const batch = c.req.valid("json");
-    const reply = await hubOf(c.env, name).report(coloOf(c.req.raw, batch.colo), batch);
-    return reply.ok ? c.json(reply.value, 202) : refuse(c, reply);
-  },
-);
+app.post(`${SERVICE}/reports`, requireScope("report"), service, jsonBody(reportBody), async (c) => {
+  const { service: name } = c.req.valid("param");
+  const batch = c.req.valid("json");
+  const reply = await hubOf(c.env, name).report(coloOf(c.req.raw, batch.colo), batch);
+  return reply.ok ? c.json(reply.value, 202) : refuse(c, reply);
+});
 
 app.get(
   `${SERVICE}/health`,

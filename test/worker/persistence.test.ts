@@ -14,8 +14,9 @@ import {
 } from "./helpers";
 
 const heartbeat = { interval: 60_000, timeout: 500, rise: 1, fall: 1 };
-/** The snapshot without what moves with the clock (generatedAt, up/down time so far). */
-const withoutTime = ({ generatedAt: _, upstreams, ...rest }: HubSnapshot) => ({
+
+/** The snapshot without what moves with the clock or jumps on restart. */
+const stable = ({ generatedAt: _g, version: _v, upstreams, ...rest }: HubSnapshot) => ({
   ...rest,
   upstreams: upstreams.map(
     ({ availability: { upMs: _u, downMs: _d, availability: _a, mtbfMs: _m, ...a }, ...u }) => ({
@@ -25,12 +26,34 @@ const withoutTime = ({ generatedAt: _, upstreams, ...rest }: HubSnapshot) => ({
   ),
 });
 
+const events = async (service: string) =>
+  (await (
+    await call("GET", `/v1/services/${service}/events`, { token: TOKENS.read })
+  ).json()) as HubEventsPage;
+
+/** Waits (bounded) until the object has written everything it staged. */
+async function flushed(service: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const staged = await runInDurableObject(
+      hubOf(service),
+      (hub: HealthHub) => (hub as unknown as { store: { staged: boolean } }).store.staged,
+    );
+    if (!staged) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("never flushed");
+}
+
 describe("persistence", () => {
   it("rebuilds the same state in a fresh object instance from SQLite", async () => {
     const service = uniqueService("persist");
     const a = upstream("/status/200");
     const b = upstream("/status/503");
     await configure(service, { upstreams: [a, b], heartbeat });
+    await runInDurableObject(hubOf(service), (hub: HealthHub) => {
+      hub.flushDelayMs = 20;
+      (hub as unknown as { marker: boolean }).marker = true;
+    });
     await runDurableObjectAlarm(hubOf(service));
     await report(service, {
       colo: "AMS",
@@ -44,36 +67,38 @@ describe("persistence", () => {
         },
       ],
     });
-    const lease = (
-      (await (
-        await call("GET", `/v1/services/${service}/health?colo=SIN`, { token: TOKENS.report })
-      ).json()) as HubSnapshot
-    ).lease!;
-    const before = await snapshot(service);
-    const eventsBefore = await (
-      await call("GET", `/v1/services/${service}/events`, { token: TOKENS.read })
-    ).json();
-    await runInDurableObject(hubOf(service), (hub: HealthHub) => {
-      (hub as unknown as { marker: boolean }).marker = true;
+    const leased = await call("GET", `/v1/services/${service}/health?colo=SIN`, {
+      token: TOKENS.report,
     });
+    const lease = ((await leased.json()) as HubSnapshot).lease!;
+    await flushed(service);
+    const before = await snapshot(service);
+    const etagBefore = (
+      await call("GET", `/v1/services/${service}/health`, { token: TOKENS.read })
+    ).headers.get("etag")!;
+    const eventsBefore = await events(service);
 
     await abortAllDurableObjects();
 
-    const fresh = await runInDurableObject(
+    const marker = await runInDurableObject(
       hubOf(service),
       (hub: HealthHub) => (hub as unknown as { marker?: boolean }).marker,
     );
-    expect(fresh).toBeUndefined();
+    expect(marker).toBeUndefined();
     const after = await snapshot(service);
-    expect(withoutTime(after)).toEqual(withoutTime(before));
+    expect(stable(after)).toEqual(stable(before));
     expect(after.upstreams.map((u) => u.verdict)).toEqual(["up", "down"]);
     expect(after.upstreams[0]!.locations.AMS).toMatchObject({ calls: 33, latencyEwmaMs: 20 });
     expect(after.upstreams[1]!.heartbeat.last).toMatchObject({ ok: false, status: 503 });
-    const eventsAfter = (await (
-      await call("GET", `/v1/services/${service}/events`, { token: TOKENS.read })
-    ).json()) as HubEventsPage;
-    expect(eventsAfter).toEqual(eventsBefore);
-    // The lease survived too: results under it are accepted.
+    expect(await events(service)).toEqual(eventsBefore);
+    // Versions jump on restart, so an ETag from before never matches new content.
+    expect(after.version).toBeGreaterThan(before.version);
+    const stale = await call("GET", `/v1/services/${service}/health`, {
+      token: TOKENS.read,
+      headers: { "if-none-match": etagBefore },
+    });
+    expect(stale.status).toBe(200);
+    // The lease survived: results under it are accepted.
     const res = await report(service, {
       colo: "SIN",
       heartbeats: { leaseId: lease.id, results: [{ url: a, status: 200, latencyMs: 5 }] },
@@ -81,5 +106,54 @@ describe("persistence", () => {
     expect(res.status).toBe(202);
     // And the alarm is still armed.
     expect(await runDurableObjectAlarm(hubOf(service))).toBe(true);
+  });
+
+  it("writes a verdict change and its event at once, without waiting for a flush", async () => {
+    const service = uniqueService("persist");
+    const url = upstream("/status/200");
+    await configure(service, { upstreams: [url], heartbeat });
+    await report(service, {
+      colo: "AMS",
+      upstreams: [{ url, successes: 0, failures: 12, timeouts: 0 }],
+    });
+
+    await abortAllDurableObjects();
+
+    const after = (await snapshot(service)).upstreams[0]!;
+    expect(after.locations.AMS).toMatchObject({ verdict: "down", calls: 12 });
+    expect(after.verdict).toBe("down");
+    expect((await events(service)).events.map((e) => `${e.scope}:${e.to}`)).toEqual([
+      "global:down",
+      "AMS:down",
+    ]);
+  });
+
+  it("batches report writes: a burst is written by one flush", async () => {
+    const service = uniqueService("persist");
+    const url = upstream("/status/200");
+    await configure(service, { upstreams: [url], heartbeat });
+    for (let i = 0; i < 5; i++) {
+      await report(service, {
+        colo: "AMS",
+        upstreams: [{ url, successes: 20, failures: 0, timeouts: 0 }],
+      });
+    }
+    const rows = () =>
+      runInDurableObject(
+        hubOf(service),
+        (_hub, state) =>
+          state.storage.sql.exec("SELECT SUM(successes) AS n FROM report_buckets").one().n,
+      );
+    // The first report changed a verdict (AMS unknown → up) and was written with it.
+    expect(await rows()).toBe(20);
+    await runInDurableObject(hubOf(service), (hub: HealthHub) => {
+      hub.flushDelayMs = 0;
+    });
+    await report(service, {
+      colo: "AMS",
+      upstreams: [{ url, successes: 20, failures: 0, timeouts: 0 }],
+    });
+    await flushed(service);
+    expect(await rows()).toBe(120);
   });
 });

@@ -1,0 +1,174 @@
+/**
+ * Throughput and latency of a local health hub: N concurrent reporters posting report
+ * batches and M concurrent readers fetching the snapshot, against the hub running in
+ * workerd on 127.0.0.1 (Miniflare, embedded SQLite store in a temp dir).
+ *
+ *   npx tsx bench/hub.ts
+ *   REPORTERS=32 READERS=8 DURATION_MS=5000 npx tsx bench/hub.ts
+ *
+ * Requests go through one keep-alive `node:http` agent: Node's `fetch` costs ~1 ms of CPU
+ * per request here, which on a 2-core machine would measure the load generator instead of
+ * the hub. Every phase is bounded in time and in requests; the hub and the upstream stub
+ * are stopped at the end, so nothing is left running. Not part of `npm test`.
+ */
+import { Agent, createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { availableParallelism, loadavg } from "node:os";
+import { startLocalHub } from "../examples/hub-local";
+import type { HubReportBatch } from "../src/protocol";
+import { fmt, printTable } from "./table";
+
+const REPORTERS = Number(process.env.REPORTERS ?? 16);
+const READERS = Number(process.env.READERS ?? 4);
+const DURATION_MS = Number(process.env.DURATION_MS ?? 3_000);
+const MAX_REQUESTS = Number(process.env.MAX_REQUESTS ?? 100_000);
+const COLOS = ["AMS", "FRA", "LHR", "CDG", "SIN", "NRT", "IAD", "SJC"];
+
+const upstream = createServer((_req, res) => res.writeHead(200).end("ok"));
+await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+const urls = [`${base}/a`, `${base}/b`, `${base}/c`];
+
+const hub = await startLocalHub();
+const service = `${hub.url}/v1/services/bench`;
+const servicePath = new URL(service).pathname;
+const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+/** One request on the keep-alive agent; resolves with the status and the ETag. */
+function send(
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; etag: string | null }> {
+  const { hostname, port } = new URL(hub.url);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method, agent, headers }, (res) => {
+      res.resume();
+      res.on("end", () =>
+        resolve({ status: res.statusCode!, etag: (res.headers.etag as string) ?? null }),
+      );
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+try {
+  const put = await fetch(`${service}/config`, {
+    method: "PUT",
+    headers: { ...auth(hub.tokens.admin), "content-type": "application/json" },
+    body: JSON.stringify({ upstreams: urls, heartbeat: { interval: 5_000, timeout: 1_000 } }),
+  });
+  if (put.status !== 201) throw new Error(`config failed: ${put.status} ${await put.text()}`);
+
+  const bodies = COLOS.map((colo) =>
+    JSON.stringify({
+      colo,
+      upstreams: urls.map((url) => ({
+        url,
+        successes: 95,
+        failures: 4,
+        timeouts: 1,
+        latency: { count: 100, sumMs: 2_300, maxMs: 90, p50Ms: 20, p99Ms: 80 },
+      })),
+    } satisfies HubReportBatch),
+  );
+  const reportHeaders = bodies.map((b) => ({
+    ...auth(hub.tokens.report),
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(b)),
+  }));
+  const readHeaders = auth(hub.tokens.read);
+
+  let requests = 0;
+  const report = async (i: number) => {
+    const k = i % bodies.length;
+    const res = await send("POST", `${servicePath}/reports`, reportHeaders[k]!, bodies[k]);
+    if (res.status !== 202) throw new Error(`report failed: ${res.status}`);
+  };
+  const read = async (etag: string | null) => {
+    const headers = etag ? { ...readHeaders, "if-none-match": etag } : readHeaders;
+    const res = await send("GET", `${servicePath}/health`, headers);
+    if (res.status !== 200 && res.status !== 304) throw new Error(`health failed: ${res.status}`);
+    return res.etag;
+  };
+
+  async function phase(reporters: number, readers: number, conditional: boolean) {
+    let reports = 0;
+    const latencies: number[] = [];
+    const deadline = performance.now() + DURATION_MS;
+    const more = () => performance.now() < deadline && requests++ < MAX_REQUESTS;
+    const started = performance.now();
+    await Promise.all([
+      ...Array.from({ length: reporters }, async (_, r) => {
+        for (let i = r; more(); i += reporters) {
+          await report(i);
+          reports++;
+        }
+      }),
+      ...Array.from({ length: readers }, async () => {
+        let etag: string | null = null;
+        while (more()) {
+          const t = performance.now();
+          const next = await read(conditional ? etag : null);
+          latencies.push(performance.now() - t);
+          etag = next;
+        }
+      }),
+    ]);
+    const seconds = (performance.now() - started) / 1_000;
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) =>
+      latencies.length
+        ? fmt(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!)
+        : "–";
+    return {
+      batchesPerSecond: reporters ? fmt(reports / seconds, 0) : "–",
+      snapshotsPerSecond: readers ? fmt(latencies.length / seconds, 0) : "–",
+      p50: pct(0.5),
+      p99: pct(0.99),
+    };
+  }
+
+  // Warm up the isolate, the Durable Object and the connection pool.
+  for (let i = 0; i < 200; i++) await Promise.all([report(i), read(null)]);
+  requests = 0;
+
+  const scenarios: [string, number, number, boolean][] = [
+    ["reporters only", REPORTERS, 0, false],
+    ["readers only", 0, READERS, false],
+    ["readers only, If-None-Match", 0, READERS, true],
+    ["reporters + readers", REPORTERS, READERS, false],
+  ];
+  const rows: (string | number)[][] = [];
+  for (const [name, reporters, readers, conditional] of scenarios) {
+    const r = await phase(reporters, readers, conditional);
+    rows.push([name, reporters, readers, r.batchesPerSecond, r.snapshotsPerSecond, r.p50, r.p99]);
+  }
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+  console.log(
+    `Local hub (workerd via Miniflare, SQLite store in a temp dir), batches of ${urls.length} upstream entries from ${COLOS.length} colos, ${DURATION_MS} ms per row; Node ${process.version}, ${availableParallelism()} cores, load average ${load}\n`,
+  );
+  printTable(
+    [
+      "scenario",
+      "reporters",
+      "readers",
+      "report batches/s",
+      "snapshots/s",
+      "snapshot p50 ms",
+      "snapshot p99 ms",
+    ],
+    rows,
+  );
+} finally {
+  agent.destroy();
+  await hub.stop();
+  upstream.closeAllConnections();
+  await new Promise<void>((resolve) => upstream.close(() => resolve()));
+}
