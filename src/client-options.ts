@@ -5,6 +5,11 @@ import type { FleetOptions } from "./core/fleet";
 import type { UpstreamInput } from "./core/upstream";
 import { type BreakerOptions, resolveBreakerOptions } from "./guard/breaker-options";
 import { type OutlierOptions, resolveOutlierOptions } from "./guard/outlier-options";
+import {
+  type HedgeOptions,
+  type ResolvedHedgeOptions,
+  resolveHedgeOptions,
+} from "./hedge/hedge-options";
 import { describe, functionOption, numberOption, objectOption } from "./options/validate";
 import { type Random, systemRandom } from "./random";
 import {
@@ -38,6 +43,13 @@ export interface ClientOptions {
   /** Retries; a number is the total attempts, `false` sends every call once. @default { attempts: 3 } */
   retry?: RetryOptions | number | false;
   /**
+   * Hedged requests: after a delay without an answer, send the request to a second upstream
+   * and take the first answer. A number is a fixed delay in ms. Off unless configured, since
+   * it sends extra requests; `{}` turns it on with the defaults.
+   * @default false (when configured: { delay: { percentile: 0.97, min: 5, max: 1_000 }, max: 1, budget: 0.05 })
+   */
+  hedge?: HedgeOptions | number | false;
+  /**
    * How an upstream is picked per attempt: `"p2c"` (power of two choices on peak-EWMA latency
    * × in-flight / weight), `"round-robin"` (smooth weighted), `"random"` (weighted) or
    * `"least-request"`. @default "p2c"
@@ -66,6 +78,7 @@ export interface ResolvedClientOptions {
   upstreams: readonly UpstreamInput[];
   timeout: { attempt: number; total: number };
   retry: ResolvedRetryOptions;
+  hedge: ResolvedHedgeOptions | false;
   fleet: FleetOptions;
   fetch: FetchLike | undefined;
   clock: Clock;
@@ -76,6 +89,7 @@ const KEYS = [
   "upstreams",
   "timeout",
   "retry",
+  "hedge",
   "balancer",
   "slowStart",
   "ewma",
@@ -104,6 +118,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     upstreams: top.upstreams as readonly UpstreamInput[],
     timeout: resolveTimeout(top.timeout),
     retry: resolveRetryOptions(top.retry as RetryOptions | number | false | undefined),
+    hedge: resolveHedgeOptions(top.hedge as HedgeOptions | number | false | undefined),
     fleet: {
       balancer: resolveBalancerOptions({
         balancer: top.balancer as BalancerName | undefined,

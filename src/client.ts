@@ -10,6 +10,7 @@ import type { BreakerSnapshot, BreakerState } from "./guard/breaker-state";
 import { balance } from "./layers/balance";
 import { deadline } from "./layers/deadline";
 import { guard } from "./layers/guard";
+import { hedgeResolved } from "./layers/hedge";
 import { retryResolved } from "./layers/retry";
 import { timeout } from "./layers/timeout";
 import { transport } from "./layers/transport";
@@ -86,7 +87,8 @@ export interface Client {
  * `RangeError` naming the option.
  *
  * The pipeline, outermost first: `deadline` (total timeout, caller's signal) → `retry`
- * (backoff, `Retry-After`, budget, idempotency, body replay) → `balance` (picks the upstream
+ * (backoff, `Retry-After`, budget, idempotency, body replay) → `hedge` (when configured:
+ * a parallel attempt to another upstream after a delay) → `balance` (picks the upstream
  * per attempt: p2c, skips open breakers and ejected upstreams, fails over) → `guard`
  * (breaker, outlier ejection, latency, in-flight) → `timeout` (per attempt) → `transport`.
  *
@@ -115,6 +117,8 @@ export function createClient(options: ClientOptions): Client {
     layers.push(deadline(resolved.timeout.total));
   // The retry layer also runs for one attempt: it counts calls into the retry budget.
   layers.push(retryResolved(resolved.retry, context));
+  if (resolved.hedge !== false)
+    layers.push(hedgeResolved(resolved.hedge, context, { fleet, on: resolved.retry.on }));
   layers.push(balance(fleet), guard(fleet, context));
   if (resolved.timeout.attempt !== Number.POSITIVE_INFINITY)
     layers.push(timeout(resolved.timeout.attempt));

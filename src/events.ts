@@ -82,6 +82,20 @@ export interface ReadmitEvent {
   at: number;
 }
 
+/** A hedged attempt was sent: after the delay, or at once because an attempt failed. */
+export interface HedgeEvent {
+  /** Base URL of the upstream the hedge went to (`undefined` without a balancer). */
+  upstream: string | undefined;
+  /** Base URL of the upstream of the call's first attempt in this group. */
+  primaryUpstream: string | undefined;
+  /** Time since the first attempt of the group was sent, ms. */
+  afterMs: number;
+  /** `"delay"`: the first attempt had not answered in time; `"failure"`: an attempt failed retryably. */
+  reason: "delay" | "failure";
+  /** The hedge's attempt number within the call. */
+  attempt: number;
+}
+
 /**
  * Event names and their payloads. Layers added by later features (`hedge`, `breaker`,
  * `eject`, …) extend this map.
@@ -93,6 +107,7 @@ export interface ClientEventMap {
   breaker: BreakerEvent;
   eject: EjectEvent;
   readmit: ReadmitEvent;
+  hedge: HedgeEvent;
 }
 
 type Listeners = { [K in keyof ClientEventMap]?: Array<(event: ClientEventMap[K]) => void> };

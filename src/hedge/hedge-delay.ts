@@ -1,0 +1,95 @@
+import { LatencyHistogram } from "../stats/latency-histogram";
+import type { ResolvedHedgeOptions } from "./hedge-options";
+
+// A percentile query reads ~60 counters (≈0.2 µs); the delay moves slowly, so one query per
+// histogram serves all calls for this long, unless the histogram's sample count has doubled.
+const REFRESH_MS = 100;
+
+class Cached {
+  at = Number.NEGATIVE_INFINITY;
+  count = 0;
+  /** The histogram's percentile, or NaN while it had too few samples. */
+  value = Number.NaN;
+}
+
+/**
+ * How long to wait before hedging an attempt: a fixed delay, or a latency percentile of the
+ * attempt's upstream, falling back to the percentile over all upstreams while that one has
+ * too few samples, and to the longest delay while nothing is known. Always within
+ * `[minDelay, maxDelay]`.
+ *
+ * The histograms are streaming estimators with fixed memory (see `LatencyHistogram`): each
+ * upstream's own (fed by the guard) and one fleet-wide histogram kept here, which the hedge
+ * layer feeds with every winning attempt.
+ *
+ * A primary that loses to its hedge is recorded with the time it had run when abandoned: a
+ * lower bound of its latency, but already above the delay. Leaving it out would hide exactly
+ * the slow tail the delay is meant to sit in, and the delay would creep down call by call.
+ *
+ * @example
+ * ```ts
+ * const delays = new HedgeDelay(resolveHedgeOptions({})!);
+ * const ms = delays.delayFor(upstream.latency, clock.now());
+ * delays.observe(12.5, clock.now()); // a winning attempt's latency
+ * ```
+ */
+export class HedgeDelay {
+  /** Latency over all upstreams (winning attempts, and abandoned primaries as lower bounds). */
+  readonly all = new LatencyHistogram();
+  private readonly fixed: number | undefined;
+  private readonly percentile: number;
+  private readonly min: number;
+  private readonly max: number;
+  private readonly minSamples: number;
+  private readonly perHistogram = new WeakMap<LatencyHistogram, Cached>();
+  private readonly allCached = new Cached();
+
+  constructor(options: ResolvedHedgeOptions) {
+    this.fixed = options.fixedDelay;
+    this.percentile = options.percentile;
+    this.min = options.minDelay;
+    this.max = options.maxDelay;
+    this.minSamples = options.minSamples;
+  }
+
+  /** The shortest delay this estimator can return, ms. */
+  get shortest(): number {
+    return this.fixed ?? this.min;
+  }
+
+  /** The delay in ms for an attempt to the upstream whose latency `histogram` holds. */
+  delayFor(histogram: LatencyHistogram | undefined, now: number): number {
+    if (this.fixed !== undefined) return this.fixed;
+    let value = Number.NaN;
+    if (histogram !== undefined) {
+      let cached = this.perHistogram.get(histogram);
+      if (cached === undefined) {
+        cached = new Cached();
+        this.perHistogram.set(histogram, cached);
+      }
+      value = this.read(histogram, cached, now);
+    }
+    if (Number.isNaN(value)) value = this.read(this.all, this.allCached, now);
+    if (Number.isNaN(value)) return this.max;
+    return Math.min(Math.max(value, this.min), this.max);
+  }
+
+  /** Records a latency (ms) in the fleet-wide histogram. */
+  observe(ms: number, now: number): void {
+    this.all.record(ms, now);
+  }
+
+  private read(histogram: LatencyHistogram, cached: Cached, now: number): number {
+    const count = histogram.count(now);
+    const fresh =
+      now - cached.at < REFRESH_MS &&
+      (count < 2 * cached.count || count === 0) &&
+      (count < this.minSamples || cached.count >= this.minSamples);
+    if (fresh) return cached.value;
+    cached.at = now;
+    cached.count = count;
+    cached.value =
+      count >= this.minSamples ? histogram.percentile(this.percentile, now) : Number.NaN;
+    return cached.value;
+  }
+}
