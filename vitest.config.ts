@@ -35,6 +35,34 @@ export default defineConfig({
           globalSetup: ["test/worker/global-setup.ts"],
         },
       },
+      {
+        // The packaged client in Node 20/22, Deno, Bun and Chromium (one shared scenario
+        // against local upstreams), the npm tarball, jsr.json, bundle size, README examples.
+        // globalSetup builds dist/, packs it and installs the tarball into a temp project.
+        test: {
+          name: "e2e",
+          include: ["test/runtimes/**/*.test.ts"],
+          exclude: ["test/runtimes/worker/**"],
+          environment: "node",
+          globalSetup: ["test/runtimes/global-setup.ts"],
+          testTimeout: 20_000,
+          hookTimeout: 40_000,
+        },
+      },
+      {
+        // The same scenario from a Worker's fetch handler in workerd (the built package).
+        plugins: [
+          cloudflareTest({
+            main: "./test/runtimes/worker/index.ts",
+            wrangler: { configPath: "./test/runtimes/worker/wrangler.toml" },
+          }),
+        ],
+        test: {
+          name: "e2e-workerd",
+          include: ["test/runtimes/worker/**/*.test.ts"],
+          globalSetup: ["test/runtimes/worker/global-setup.ts"],
+        },
+      },
     ],
   },
 });

