@@ -1,5 +1,4 @@
 import { expect, it } from "vitest";
-import { type ClientOptions, resolveClientOptions } from "../../src/client-options";
 import type { RuntimeUpstreams } from "./upstream-server";
 
 /** What scenario.js returns (after a JSON round trip). */
@@ -8,30 +7,6 @@ export interface ScenarioResult {
   exports: string[];
   testingExports?: string[];
   cases: Record<string, { ok: boolean; error?: string } & Record<string, unknown>>;
-}
-
-const PROBES = {
-  hedge: { hedge: { delay: 20, budget: false } },
-  breaker: { breaker: { consecutiveFailures: 5, openFor: { initial: 5_000 } } },
-} as const;
-
-/**
- * Whether `createClient` accepts an option yet (hedging and the breaker land in their own
- * issues). While it does not, its scenario assertions are `it.todo`; once it does they run,
- * in every runtime, with no change here.
- *
- * @example
- * ```ts
- * const hedgeIt = supports("hedge") ? it : it.todo;
- * ```
- */
-export function supports(option: keyof typeof PROBES): boolean {
-  try {
-    resolveClientOptions({ upstreams: ["http://127.0.0.1"], ...PROBES[option] } as ClientOptions);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -49,9 +24,6 @@ export function scenarioTests(
   result: () => ScenarioResult,
   upstreams: () => RuntimeUpstreams,
 ): void {
-  const hedgeIt = supports("hedge") ? it : it.todo;
-  const breakerIt = supports("breaker") ? it : it.todo;
-
   it("loads the package's main entry with createClient and the typed errors", () => {
     expect(result().exports).toEqual(
       expect.arrayContaining(["createClient", "CircuitOpenError", "TimeoutError", "NetworkError"]),
@@ -84,7 +56,7 @@ export function scenarioTests(
     expect(attempts[1]).toMatchObject({ upstream: base, status: 200 });
   });
 
-  hedgeIt("answers from a hedge to the other upstream and aborts the slow attempt", () => {
+  it("answers from a hedge to the other upstream and aborts the slow attempt", () => {
     const { base } = upstreams();
     const hedge = result().cases.hedge!;
     expect(hedge).toMatchObject({ ok: true, status: 200, body: { hit: 2 } });
@@ -94,7 +66,7 @@ export function scenarioTests(
     expect(hedge.server).toEqual({ hits: 2, aborted: 1 });
   });
 
-  breakerIt("opens the breaker after 5 refused connections and then fails fast", () => {
+  it("opens the breaker after 5 refused connections and then fails fast", () => {
     const { dead } = upstreams();
     expect(result().cases.breaker).toMatchObject({
       ok: true,

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { type ScenarioResult, scenarioTests, supports } from "../scenario-tests";
+import { type ScenarioResult, scenarioTests } from "../scenario-tests";
 
 const upstreams = () => inject("workerdUpstreams");
 const call = (path: string) =>
@@ -27,22 +27,19 @@ describe("workerd: a client kept in the isolate", () => {
     expect(second.requests).toBe(first.requests + 1);
   });
 
-  (supports("breaker") ? it : it.todo)(
-    "opens its breaker over 5 requests and fails the next one fast",
-    async () => {
-      // Counting the calls of the test above: every call is one refused attempt until the
-      // fifth opens the breaker; the next is refused by the breaker without an attempt.
-      let last: { error?: string; requests: number; transitions: unknown[] } | undefined;
-      for (let i = 0; i < 10 && last?.error !== "CircuitOpenError"; i++) {
-        last = await (await call("/sticky")).json();
-      }
-      expect(last?.error).toBe("CircuitOpenError");
-      expect(last?.requests).toBe(5);
-      expect(last?.transitions).toEqual([
-        { from: "closed", to: "open", reason: "consecutive-failures" },
-      ]);
-    },
-  );
+  it("opens its breaker over 5 requests and fails the next one fast", async () => {
+    // Counting the calls of the test above: every call is one refused attempt until the
+    // fifth opens the breaker; the next is refused by the breaker without an attempt.
+    let last: { error?: string; requests: number; transitions: unknown[] } | undefined;
+    for (let i = 0; i < 10 && last?.error !== "CircuitOpenError"; i++) {
+      last = await (await call("/sticky")).json();
+    }
+    expect(last?.error).toBe("CircuitOpenError");
+    expect(last?.requests).toBe(5);
+    expect(last?.transitions).toEqual([
+      { from: "closed", to: "open", reason: "consecutive-failures" },
+    ]);
+  });
 });
 
 describe("workerd: examples/worker.ts", () => {
