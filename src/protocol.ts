@@ -372,7 +372,12 @@ export interface HubUpstreamSnapshot {
  */
 export interface HubSnapshot {
   service: string;
+  /**
+   * Grows with every change the hub makes (it jumps when the hub restarts), so a newer
+   * snapshot always has a larger version. The ETag is derived from it.
+   */
   version: number;
+  /** When the hub built this snapshot (its clock); apply TTLs to this and the `at`s. */
   generatedAt: number;
   heartbeat: HubConfig["heartbeat"];
   upstreams: HubUpstreamSnapshot[];

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { HubConfig, HubEventsPage, HubProbeLease, HubReportAck } from "../src/protocol";
 import type { Env } from "./env";
 import type { Issue } from "./errors";
+import { etagMatches } from "./etag";
 import {
   applyConfig,
   recordEdgeHeartbeat,
@@ -11,7 +12,8 @@ import {
 } from "./hub-reducer";
 import { createHubState, type EventDraft, type HubState } from "./hub-state";
 import { HubStore } from "./hub-store";
-import { checkLease, grantLease } from "./lease";
+import { checkLease } from "./lease";
+import { offerLease } from "./lease-offer";
 import { type Prober, probeUpstream } from "./probe";
 import { reportIssues } from "./report-check";
 import type { ConfigBody, ReportBody } from "./schemas";
@@ -38,6 +40,7 @@ export type HealthReply =
   | Refusal;
 
 const UNKNOWN: Refusal = { ok: false, status: 404, error: "unknown service" };
+const newLeaseId = () => crypto.randomUUID();
 
 /**
  * One service's health hub: a SQLite-backed Durable Object (one per service, addressed by
@@ -252,27 +255,11 @@ export class HealthHub extends DurableObject<Env> {
   }
 
   private grant(state: HubState, colo: string, now: number): HubProbeLease | null {
-    let last: number | null = null;
-    for (const u of state.upstreams.values()) {
-      const at = u.locations[colo]?.edge.lastAt ?? null;
-      if (at !== null && (last === null || at > last)) last = at;
-    }
-    const id = crypto.randomUUID();
-    const lease = grantLease(state.leases.get(colo), colo, last, now, state.config.heartbeat, id);
-    if (!lease) return null;
-    state.leases.set(colo, lease);
-    this.store.saveLease(lease);
-    return {
-      id: lease.id,
-      colo,
-      expiresAt: lease.expiresAt,
-      timeout: state.config.heartbeat.timeout,
-      targets: state.config.upstreams.map((u) => ({
-        url: u.url,
-        probeUrl: probeUrlOf(u.url, u.healthPath),
-        expectedStatus: u.expectedStatus,
-      })),
-    };
+    const granted = offerLease(state, colo, now, newLeaseId);
+    if (!granted) return null;
+    state.leases.set(colo, granted.lease);
+    this.store.saveLease(granted.lease);
+    return granted.offer;
   }
 
   private snapshotJson(state: HubState, now: number): string {
@@ -285,13 +272,4 @@ export class HealthHub extends DurableObject<Env> {
   private pushMessage(state: HubState, now: number): string {
     return `{"type":"snapshot","snapshot":${this.snapshotJson(state, now)}}`;
   }
-}
-
-/** `If-None-Match` handling: a list of tags, `W/` prefixes ignored, `*` matches anything. */
-function etagMatches(header: string, etag: string): boolean {
-  for (const raw of header.split(",")) {
-    const tag = raw.trim().replace(/^W\//, "");
-    if (tag === "*" || tag === etag) return true;
-  }
-  return false;
 }

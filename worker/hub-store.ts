@@ -1,12 +1,7 @@
-import type { HubConfig, HubEvent, HubEventsPage, HubHeartbeat, HubVerdict } from "../src/protocol";
+import type { HubConfig, HubEventsPage, HubHeartbeat } from "../src/protocol";
 import { HUB_PASSIVE } from "../src/protocol";
-import {
-  type EventDraft,
-  type HubState,
-  type LocationState,
-  newUpstreamState,
-  type UpstreamState,
-} from "./hub-state";
+import { SCHEMA, toBucket, toEvent, toHeartbeat, upstreamRow } from "./hub-rows";
+import { type EventDraft, type HubState, newUpstreamState, type UpstreamState } from "./hub-state";
 import type { Lease } from "./lease";
 import type { Bucket } from "./passive";
 
@@ -20,39 +15,6 @@ export const EVENTS_KEPT = 10_000;
  * may already hold for different content; far fewer changes than this fit in one flush.
  */
 export const VERSION_GAP = 1 << 20;
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS config (
-  id INTEGER PRIMARY KEY CHECK (id = 1), service TEXT NOT NULL, json TEXT NOT NULL,
-  version INTEGER NOT NULL, updated_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS upstreams (url TEXT PRIMARY KEY, state TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS heartbeats (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, scope TEXT NOT NULL, at INTEGER NOT NULL,
-  ok INTEGER NOT NULL, status INTEGER, latency_ms REAL NOT NULL, error TEXT);
-CREATE INDEX IF NOT EXISTS heartbeats_by_at ON heartbeats (at);
-CREATE TABLE IF NOT EXISTS report_buckets (
-  url TEXT NOT NULL, colo TEXT NOT NULL, start INTEGER NOT NULL, successes INTEGER NOT NULL,
-  failures INTEGER NOT NULL, timeouts INTEGER NOT NULL, latency_sum REAL NOT NULL,
-  latency_count INTEGER NOT NULL, latency_max REAL NOT NULL, PRIMARY KEY (url, colo, start));
-CREATE TABLE IF NOT EXISTS events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, upstream TEXT NOT NULL,
-  scope TEXT NOT NULL, from_verdict TEXT NOT NULL, to_verdict TEXT NOT NULL, reason TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS leases (
-  colo TEXT PRIMARY KEY, id TEXT NOT NULL, granted_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);
-`;
-
-/** The upstream's JSON row, without what lives in its own tables (buckets, last heartbeats). */
-function upstreamRow(u: UpstreamState): string {
-  const locations: Record<string, Omit<LocationState, "buckets" | "edgeLast">> = {};
-  for (const colo in u.locations) {
-    const { buckets: _b, edgeLast: _e, ...rest } = u.locations[colo]!;
-    locations[colo] = rest;
-  }
-  const { hubLast: _h, locations: _l, ...rest } = u;
-  return JSON.stringify({ ...rest, locations });
-}
-
-type Row = Record<string, SqlStorageValue>;
 
 /**
  * The hub's SQLite tables (`ctx.storage.sql`): config, per-upstream decision state,
@@ -294,39 +256,4 @@ export class HubStore {
       }
     }
   }
-}
-
-function toBucket(row: Row): Bucket {
-  return {
-    start: row.start as number,
-    successes: row.successes as number,
-    failures: row.failures as number,
-    timeouts: row.timeouts as number,
-    latencySum: row.latency_sum as number,
-    latencyCount: row.latency_count as number,
-    latencyMax: row.latency_max as number,
-  };
-}
-
-function toHeartbeat(row: Row): HubHeartbeat {
-  const h: HubHeartbeat = {
-    at: row.at as number,
-    ok: row.ok === 1,
-    status: row.status as number | null,
-    latencyMs: row.latency_ms as number,
-  };
-  if (row.error !== null) h.error = row.error as string;
-  return h;
-}
-
-function toEvent(row: Row): HubEvent {
-  return {
-    id: row.id as number,
-    at: row.at as number,
-    upstream: row.upstream as string,
-    scope: row.scope as string,
-    from: row.from_verdict as HubVerdict,
-    to: row.to_verdict as HubVerdict,
-    reason: row.reason as string,
-  };
 }
