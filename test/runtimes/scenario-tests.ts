@@ -56,6 +56,18 @@ export function scenarioTests(
     expect(attempts[1]).toMatchObject({ upstream: base, status: 200 });
   });
 
+  it("spreads calls 2:1 over upstreams weighted 2:1 (round robin)", () => {
+    const { base } = upstreams();
+    expect(result().cases.balancer).toMatchObject({
+      ok: true,
+      statuses: [200, 200, 200, 200, 200, 200],
+      requests: [
+        [`${base}/u/a`, 4],
+        [`${base}/u/b`, 2],
+      ],
+    });
+  });
+
   it("answers from a hedge to the other upstream and aborts the slow attempt", () => {
     const { base } = upstreams();
     const hedge = result().cases.hedge!;

@@ -53,6 +53,27 @@ async function failover(lib, env) {
   return { status: res.status, body, attempts };
 }
 
+/** Smooth weighted round robin sends twice as many calls to the upstream of weight 2. */
+async function balancer(lib, env) {
+  const a = `${env.base}/u/a`;
+  const b = `${env.base}/u/b`;
+  const client = lib.createClient({
+    upstreams: [{ url: a, weight: 2 }, b],
+    balancer: "round-robin",
+    slowStart: false,
+    retry: false,
+  });
+  const statuses = [];
+  for (let i = 0; i < 6; i++) {
+    const res = await client.fetch("/balance");
+    await res.arrayBuffer();
+    statuses.push(res.status);
+  }
+  const requests = client.stats().upstreams.map((u) => [u.url, u.requests]);
+  await client.close();
+  return { statuses, requests };
+}
+
 /** The first attempt hangs; a hedge to the other upstream after 20 ms answers first. */
 async function hedge(lib, env) {
   const a = `${env.base}/u/a`;
@@ -107,7 +128,7 @@ async function breaker(lib, env) {
 }
 
 /** The cases, in the order they run. */
-export const CASES = { retry, failover, hedge, breaker };
+export const CASES = { retry, failover, balancer, hedge, breaker };
 
 /**
  * Runs every case and returns `{ runtime, exports, cases: { [name]: { ok, …observations } } }`.
