@@ -4,7 +4,7 @@
  * workerd on 127.0.0.1 (Miniflare, embedded SQLite store in a temp dir).
  *
  *   npx tsx bench/hub.ts
- *   REPORTERS=32 READERS=8 DURATION_MS=5000 npx tsx bench/hub.ts
+ *   REPORTERS=32 READERS=8 PACED=1500 DURATION_MS=5000 npx tsx bench/hub.ts
  *
  * Requests go through one keep-alive `node:http` agent: Node's `fetch` costs ~1 ms of CPU
  * per request here, which on a 2-core machine would measure the load generator instead of
@@ -21,6 +21,7 @@ import { fmt, printTable } from "./table";
 const REPORTERS = Number(process.env.REPORTERS ?? 16);
 const READERS = Number(process.env.READERS ?? 4);
 const DURATION_MS = Number(process.env.DURATION_MS ?? 3_000);
+const PACED = Number(process.env.PACED ?? 1_000);
 const MAX_REQUESTS = Number(process.env.MAX_REQUESTS ?? 100_000);
 const COLOS = ["AMS", "FRA", "LHR", "CDG", "SIN", "NRT", "IAD", "SJC"];
 
@@ -96,28 +97,53 @@ try {
     return res.etag;
   };
 
-  async function phase(reporters: number, readers: number, conditional: boolean) {
+  /**
+   * One row: `reporters` closed-loop reporters (each posts, waits, posts again) or, with
+   * `paced`, reports sent open-loop at `paced` batches/s (at most 64 in flight), alongside
+   * `readers` closed-loop readers. Closed loops measure capacity; latency is measured
+   * under a paced load, since a saturated hub makes every reader queue.
+   */
+  async function phase(reporters: number, paced: number, readers: number, conditional: boolean) {
     let reports = 0;
     const latencies: number[] = [];
     const deadline = performance.now() + DURATION_MS;
     const more = () => performance.now() < deadline && requests++ < MAX_REQUESTS;
     const started = performance.now();
+    const closedReporter = async (first: number) => {
+      for (let i = first; more(); i += reporters) {
+        await report(i);
+        reports++;
+      }
+    };
+    const pacedReporter = async () => {
+      const inFlight = new Set<Promise<void>>();
+      let sent = 0;
+      while (more()) {
+        const due = Math.floor(((performance.now() - started) * paced) / 1_000);
+        while (sent < due && inFlight.size < 64) {
+          const p: Promise<void> = report(sent++).then(() => {
+            reports++;
+            inFlight.delete(p);
+          });
+          inFlight.add(p);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      await Promise.all(inFlight);
+    };
+    const reader = async () => {
+      let etag: string | null = null;
+      while (more()) {
+        const t = performance.now();
+        const next = await read(conditional ? etag : null);
+        latencies.push(performance.now() - t);
+        etag = next;
+      }
+    };
     await Promise.all([
-      ...Array.from({ length: reporters }, async (_, r) => {
-        for (let i = r; more(); i += reporters) {
-          await report(i);
-          reports++;
-        }
-      }),
-      ...Array.from({ length: readers }, async () => {
-        let etag: string | null = null;
-        while (more()) {
-          const t = performance.now();
-          const next = await read(conditional ? etag : null);
-          latencies.push(performance.now() - t);
-          etag = next;
-        }
-      }),
+      ...Array.from({ length: reporters }, (_, r) => closedReporter(r)),
+      ...(paced > 0 ? [pacedReporter()] : []),
+      ...Array.from({ length: readers }, reader),
     ]);
     const seconds = (performance.now() - started) / 1_000;
     latencies.sort((a, b) => a - b);
@@ -126,7 +152,7 @@ try {
         ? fmt(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!)
         : "–";
     return {
-      batchesPerSecond: reporters ? fmt(reports / seconds, 0) : "–",
+      batchesPerSecond: reports ? fmt(reports / seconds, 0) : "–",
       snapshotsPerSecond: readers ? fmt(latencies.length / seconds, 0) : "–",
       p50: pct(0.5),
       p99: pct(0.99),
@@ -137,16 +163,25 @@ try {
   for (let i = 0; i < 200; i++) await Promise.all([report(i), read(null)]);
   requests = 0;
 
-  const scenarios: [string, number, number, boolean][] = [
-    ["reporters only", REPORTERS, 0, false],
-    ["readers only", 0, READERS, false],
-    ["readers only, If-None-Match", 0, READERS, true],
-    ["reporters + readers", REPORTERS, READERS, false],
+  const scenarios: [string, number, number, number, boolean][] = [
+    ["reporters only (capacity)", REPORTERS, 0, 0, false],
+    ["readers only", 0, 0, READERS, false],
+    ["readers only, If-None-Match", 0, 0, READERS, true],
+    [`readers + reports paced at ${PACED}/s`, 0, PACED, READERS, false],
+    ["reporters + readers (both saturating)", REPORTERS, 0, READERS, false],
   ];
   const rows: (string | number)[][] = [];
-  for (const [name, reporters, readers, conditional] of scenarios) {
-    const r = await phase(reporters, readers, conditional);
-    rows.push([name, reporters, readers, r.batchesPerSecond, r.snapshotsPerSecond, r.p50, r.p99]);
+  for (const [name, reporters, paced, readers, conditional] of scenarios) {
+    const r = await phase(reporters, paced, readers, conditional);
+    rows.push([
+      name,
+      reporters || (paced ? "paced" : 0),
+      readers,
+      r.batchesPerSecond,
+      r.snapshotsPerSecond,
+      r.p50,
+      r.p99,
+    ]);
   }
   const load = loadavg()
     .map((l) => l.toFixed(1))

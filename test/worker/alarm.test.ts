@@ -137,7 +137,11 @@ describe("heartbeat alarm", () => {
   it("arms the first heartbeat when a service is configured", async () => {
     const service = uniqueService("arm");
     const before = Date.now();
-    await configure(service, { upstreams: [upstream("/status/200")], heartbeat: slowHeartbeat });
+    await configure(
+      service,
+      { upstreams: [upstream("/status/200")], heartbeat: slowHeartbeat },
+      { holdAlarm: false },
+    );
     const alarm = await runInDurableObject(hubOf(service), (_hub, state) =>
       state.storage.getAlarm(),
     );

@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { inject } from "vitest";
 import type { HubConfigInput, HubSnapshot } from "../../src/protocol";
@@ -30,14 +31,27 @@ export function call(
   return exports.default.fetch(`http://hub.test${path}`, { method, headers, body });
 }
 
-/** PUTs a config with the admin token and checks it was accepted. */
-export async function configure(service: string, config: HubConfigInput): Promise<void> {
+/**
+ * PUTs a config with the admin token and checks it was accepted. The first heartbeat is
+ * then due within a second; unless `holdAlarm` is false it is pushed ten minutes out, so it
+ * cannot fire on its own in the middle of a test (`runDurableObjectAlarm` still runs it).
+ */
+export async function configure(
+  service: string,
+  config: HubConfigInput,
+  { holdAlarm = true } = {},
+): Promise<void> {
   const res = await call("PUT", `/v1/services/${service}/config`, {
     token: TOKENS.admin,
     body: config,
   });
   if (res.status !== 200 && res.status !== 201)
     throw new Error(`config: ${res.status} ${await res.text()}`);
+  if (holdAlarm) {
+    await runInDurableObject(hubOf(service), (_hub, state) =>
+      state.storage.setAlarm(Date.now() + 600_000),
+    );
+  }
 }
 
 /** GETs the snapshot with the read token (no lease). */
