@@ -46,7 +46,7 @@ export interface ClientOptions {
    * Hedged requests: after a delay without an answer, send the request to a second upstream
    * and take the first answer. A number is a fixed delay in ms. Off unless configured, since
    * it sends extra requests; `{}` turns it on with the defaults.
-   * @default false (when configured: { delay: { percentile: 0.97, min: 5, max: 1_000 }, max: 1, budget: 0.05 })
+   * @default false (when configured: { delay: { percentile: 0.98, min: 5, max: 1_000 }, max: 1, budget: 0.05 })
    */
   hedge?: HedgeOptions | number | false;
   /**

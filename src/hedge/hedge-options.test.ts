@@ -10,7 +10,7 @@ describe("resolveHedgeOptions", () => {
   it("fills in the defaults for {}", () => {
     expect(resolveHedgeOptions({})).toEqual({
       fixedDelay: undefined,
-      percentile: 0.97,
+      percentile: 0.98,
       minDelay: 5,
       maxDelay: 1_000,
       minSamples: 20,
