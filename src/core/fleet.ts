@@ -145,11 +145,40 @@ export class Fleet {
       if (outcome.status !== undefined) upstream.latency.record(durationMs, now);
     } else {
       upstream.failures++;
-      // A fast failure must not look like a fast upstream to p2c: charge at least the
-      // attempt timeout (capped at 1 s) so the balancer moves traffic away.
-      upstream.ewma.observe(Math.max(durationMs, Math.min(call.attemptTimeout, 1_000)), now);
+      upstream.ewma.observe(Math.max(durationMs, this.failureCharge(upstream, call, now)), now);
     }
     return classification;
+  }
+
+  /**
+   * The latency a failed attempt counts as in the peak-EWMA estimate, so that a fast failure
+   * does not look like a fast upstream to p2c.
+   *
+   * With a breaker or outlier detection on, twice the costliest other upstream's estimate
+   * (at most the attempt timeout, capped at 1 s): a failure costs about what a retry
+   * elsewhere costs. That moves traffic away without starving the upstream: with several
+   * calls in flight the guard still gets the few failures it counts (5 in a row by default)
+   * within milliseconds, then takes the upstream out, records the outage and lets it back in
+   * after one open interval. A flat 1 s charge (the earlier rule) made p2c shun an upstream
+   * after its first failure: a dead one was then never taken out, showed as up in `stats()`,
+   * and won its share back only as the charge decayed, over ~20 s after it recovered
+   * (see bench/failover.ts).
+   *
+   * With neither, the balancer alone keeps traffic off failing upstreams, so a failure is
+   * charged the full cap.
+   */
+  private failureCharge(upstream: Upstream, call: Call, now: number): number {
+    const cap = Math.min(call.attemptTimeout, 1_000);
+    if (this.options.breaker === false && this.detector === undefined) return cap;
+    let reference = 0;
+    for (const other of this.pool.list) {
+      if (other !== upstream && other.ewma.hasHistory) {
+        reference = Math.max(reference, other.ewma.valueAt(now));
+      }
+    }
+    // Nothing to compare with yet (the others' first answers are still out): the guard will
+    // stop a dead upstream after a handful of fast failures.
+    return Math.min(cap, 2 * reference);
   }
 
   /** Gives back a permit for an attempt that never reached the transport. */

@@ -1,0 +1,350 @@
+/**
+ * Failover (issue 3): three upstreams at a steady 200 calls/s for 120 s; `a` refuses
+ * connections from 20 s to 50 s, `b` answers 503 from 70 s to 90 s. How many callers notice,
+ * how many extra attempts it costs, how fast the bad upstream is taken out and let back in,
+ * and the availability figures the client reports, with the guard (breakers + outlier
+ * ejection) on and off. Everything is measured from the client's events. Virtual time and
+ * seeded randomness: every run prints the same numbers.
+ *
+ *   npm run bench:failover
+ *
+ * Not part of `npm test`.
+ */
+import { type ClientOptions, createClient } from "../src/index";
+import {
+  createSimulatedFleet,
+  lognormal,
+  ManualClock,
+  type OutageMode,
+  runSimulation,
+  seededRandom,
+} from "../src/testing/index";
+import { fmt, printTable } from "./table";
+
+const RATE = 200;
+const DURATION = 120_000;
+const UPSTREAMS = ["https://a.internal", "https://b.internal", "https://c.internal"];
+const OUTAGES: ReadonlyArray<{
+  upstream: string;
+  from: number;
+  to: number;
+  mode: OutageMode;
+  label: string;
+}> = [
+  {
+    upstream: UPSTREAMS[0]!,
+    from: 20_000,
+    to: 50_000,
+    mode: "refuse",
+    label: "a refuses (20–50 s)",
+  },
+  {
+    upstream: UPSTREAMS[1]!,
+    from: 70_000,
+    to: 90_000,
+    mode: "status",
+    label: "b answers 503 (70–90 s)",
+  },
+];
+const CONFIGS: Array<{ name: string; options: Partial<ClientOptions>; guard: boolean }> = [
+  { name: "p2c, guard on (defaults)", options: {}, guard: true },
+  { name: "p2c, guard off", options: { breaker: false, outlier: false }, guard: false },
+  { name: "round-robin, guard on", options: { balancer: "round-robin" }, guard: true },
+  {
+    name: "round-robin, guard off",
+    options: { balancer: "round-robin", breaker: false, outlier: false },
+    guard: false,
+  },
+];
+
+/** One outage as the client lived through it. */
+interface OutageOutcome {
+  label: string;
+  /** Failed attempts on the upstream from the outage's start until it was taken out (or the outage ended). */
+  failedUntilOut: number;
+  /** Of those, the failures after its last success: the streak the breaker counts. */
+  inARow: number;
+  /** Failed attempts on the upstream during the whole outage. */
+  failedInOutage: number;
+  /** Ms from the outage's start until the breaker opened or it was ejected; null if never. */
+  outAfter: number | null;
+  how: string;
+  /** Ms from recovery until it was back in rotation (breaker closed and not ejected). */
+  readmittedAfter: number | null;
+  /** Length of the open or ejection interval in force when the upstream recovered. */
+  interval: number | null;
+  /** Ms from recovery until its first successful attempt. */
+  firstSuccessAfter: number | null;
+}
+
+interface Outcome {
+  name: string;
+  guard: boolean;
+  calls: number;
+  callerErrors: number;
+  /** The errors by name, and non-2xx statuses, e.g. "BudgetExhaustedError 3, 503 2". */
+  errorKinds: string;
+  attempts: number;
+  retries: number;
+  outages: OutageOutcome[];
+  availability: Array<{
+    url: string;
+    failures: number;
+    mtbf: number | null;
+    mttr: number | null;
+    availability: number;
+    uptime: number;
+  }>;
+}
+
+/** An upstream's exclusion periods, followed from `breaker`, `eject` and `readmit` events. */
+class Exclusion {
+  breaker = "closed";
+  ejected = false;
+  /** Open or ejection intervals: [start, planned end]. */
+  readonly intervals: Array<{ from: number; until: number; how: string }> = [];
+  readonly outs: Array<{ at: number; how: string }> = [];
+  readonly ins: number[] = [];
+
+  get out(): boolean {
+    return this.breaker !== "closed" || this.ejected;
+  }
+
+  change(at: number, how: string, apply: () => void): void {
+    const wasOut = this.out;
+    apply();
+    if (!wasOut && this.out) this.outs.push({ at, how });
+    else if (wasOut && !this.out) this.ins.push(at);
+  }
+}
+
+async function scenario(
+  name: string,
+  options: Partial<ClientOptions>,
+  guard: boolean,
+): Promise<Outcome> {
+  const clock = new ManualClock();
+  const fleet = createSimulatedFleet({
+    clock,
+    random: seededRandom(11),
+    upstreams: Object.fromEntries(
+      UPSTREAMS.map((url) => [
+        url,
+        {
+          latency: lognormal({ median: 20, sigma: 0.5 }),
+          outages: OUTAGES.filter((o) => o.upstream === url).map(({ from, to, mode }) => ({
+            from,
+            to,
+            mode,
+          })),
+        },
+      ]),
+    ),
+  });
+  const client = createClient({
+    upstreams: UPSTREAMS,
+    fetch: fleet.fetch,
+    clock,
+    random: seededRandom(12),
+    ...options,
+  });
+
+  const exclusions = new Map(UPSTREAMS.map((url) => [url, new Exclusion()]));
+  client.on("breaker", (e) => {
+    const x = exclusions.get(e.upstream)!;
+    x.change(e.at, `breaker (${e.reason})`, () => (x.breaker = e.to));
+    if (e.to === "open")
+      x.intervals.push({ from: e.at, until: (e.state as { until: number }).until, how: "open" });
+  });
+  client.on("eject", (e) => {
+    const x = exclusions.get(e.upstream)!;
+    x.change(e.at, `ejected (${e.reason})`, () => (x.ejected = true));
+    x.intervals.push({ from: e.at, until: e.until, how: "ejected" });
+  });
+  client.on("readmit", (e) => {
+    const x = exclusions.get(e.upstream)!;
+    x.change(e.at, "readmitted", () => (x.ejected = false));
+  });
+  let attempts = 0;
+  let retries = 0;
+  const failures = new Map<string, number[]>(UPSTREAMS.map((url) => [url, []]));
+  const successes = new Map<string, number[]>(UPSTREAMS.map((url) => [url, []]));
+  client.on("attempt", (e) => {
+    attempts++;
+    const failed = e.status === undefined || e.status >= 500;
+    (failed ? failures : successes).get(e.upstream)!.push(clock.now());
+  });
+  client.on("retry", () => retries++);
+
+  const calls = (DURATION / 1000) * RATE;
+  const result = await runSimulation({
+    clock,
+    calls,
+    ratePerSecond: RATE,
+    call: () => client.fetch("/v1/items/42"),
+  });
+  let callerErrors = result.errors;
+  const kinds = Object.entries(result.errorsByName).map(([name, count]) => `${name} ${count}`);
+  for (const [status, count] of Object.entries(result.statusCounts)) {
+    if (Number(status) < 300) continue;
+    callerErrors += count;
+    kinds.push(`status ${status} ${count}`);
+  }
+
+  const outages = OUTAGES.map((outage): OutageOutcome => {
+    const x = exclusions.get(outage.upstream)!;
+    const failed = failures.get(outage.upstream)!;
+    const out = x.outs.find((o) => o.at >= outage.from && o.at < outage.to);
+    const until = out?.at ?? outage.to;
+    const inForce = x.intervals.filter((i) => i.from <= outage.to && i.until > outage.to);
+    const back = out === undefined ? undefined : x.ins.find((t) => t >= outage.to);
+    const ok = successes.get(outage.upstream)!;
+    const firstSuccess = ok.find((t) => t >= outage.to);
+    const lastSuccess = ok.findLast((t) => t <= until) ?? Number.NEGATIVE_INFINITY;
+    return {
+      label: outage.label,
+      failedUntilOut: failed.filter((t) => t >= outage.from && t <= until).length,
+      inARow: failed.filter((t) => t > lastSuccess && t <= until).length,
+      failedInOutage: failed.filter((t) => t >= outage.from && t < outage.to + 1_000).length,
+      outAfter: out === undefined ? null : out.at - outage.from,
+      how: out?.how ?? "never",
+      readmittedAfter: back === undefined ? null : back - outage.to,
+      interval: inForce.length === 0 ? null : Math.max(...inForce.map((i) => i.until - i.from)),
+      firstSuccessAfter: firstSuccess === undefined ? null : firstSuccess - outage.to,
+    };
+  });
+
+  const availability = client.stats().upstreams.map((u) => ({
+    url: u.url,
+    failures: u.availability?.failures ?? 0,
+    mtbf: u.availability?.mtbf ?? null,
+    mttr: u.availability?.mttr ?? null,
+    availability: u.availability?.availability ?? 1,
+    uptime: u.availability?.uptimeRatio ?? 1,
+  }));
+  await client.close();
+  return {
+    name,
+    guard,
+    calls,
+    callerErrors,
+    errorKinds: kinds.join(", "),
+    attempts,
+    retries,
+    outages,
+    availability,
+  };
+}
+
+const runs: Outcome[] = [];
+for (const config of CONFIGS) runs.push(await scenario(config.name, config.options, config.guard));
+
+const s = (ms: number | null, digits = 2) => (ms === null ? "—" : `${fmt(ms / 1000, digits)} s`);
+const extraShare = (run: Outcome) => (run.attempts - run.calls) / run.calls;
+
+console.log(
+  `\n${runs[0]!.calls.toLocaleString()} idempotent GETs at ${RATE}/s (fixed spacing) over 3 upstreams, latency lognormal median 20 ms; ` +
+    "a refuses connections 20–50 s, b answers 503 70–90 s. Client defaults otherwise (3 attempts, 50 ms backoff, retry on 429/502/503/504, " +
+    "breaker: 5 in a row or 50% of 20, open 5 s doubling; ejection: 5 in a row, 30 s).\n",
+);
+printTable(
+  ["configuration", "caller errors", "attempts", "extra attempts", "retries"],
+  runs.map((run) => [
+    run.name,
+    run.callerErrors === 0 ? "0" : `${run.callerErrors} (${run.errorKinds})`,
+    run.attempts,
+    `${run.attempts - run.calls} (${fmt(100 * extraShare(run), 3)}%)`,
+    run.retries,
+  ]),
+);
+
+console.log(
+  "\nEach outage: failed attempts before the upstream was taken out, and how soon it came back\n",
+);
+printTable(
+  [
+    "configuration",
+    "outage",
+    "failed until out",
+    "in a row",
+    "out after",
+    "taken out by",
+    "failed in outage",
+    "back in rotation after recovery",
+    "interval in force",
+    "first success after recovery",
+  ],
+  runs.flatMap((run) =>
+    run.outages.map((o) => [
+      run.name,
+      o.label,
+      o.outAfter === null ? "—" : o.failedUntilOut,
+      o.outAfter === null ? "—" : o.inARow,
+      o.outAfter === null ? "never" : `${fmt(o.outAfter, 0)} ms`,
+      o.how,
+      o.failedInOutage,
+      s(o.readmittedAfter),
+      s(o.interval, 1),
+      s(o.firstSuccessAfter),
+    ]),
+  ),
+);
+
+const defaults = runs[0]!;
+console.log(
+  `\nclient.stats().upstreams[i].availability at 120 s, ${defaults.name} (an upstream counts as down while its breaker is open or it is ejected)\n`,
+);
+printTable(
+  ["upstream", "really down", "failures", "MTBF", "MTTR", "availability", "uptime ratio"],
+  defaults.availability.map((a) => {
+    const down = OUTAGES.filter((o) => o.upstream === a.url).reduce(
+      (sum, o) => sum + o.to - o.from,
+      0,
+    );
+    return [
+      a.url,
+      s(down, 0),
+      a.failures,
+      s(a.mtbf, 1),
+      s(a.mttr, 1),
+      fmt(a.availability, 4),
+      fmt(a.uptime, 4),
+    ];
+  }),
+);
+const off = runs[1]!;
+console.log(
+  `\nWith the guard off nothing marks an upstream down: ${off.name} reports availability ${off.availability.map((a) => fmt(a.availability, 2)).join(" / ")}.`,
+);
+
+console.log(`\nTargets (${defaults.name})\n`);
+const verdicts: Array<[string, boolean, string]> = [
+  [
+    "callers see no errors while at least one upstream is healthy",
+    defaults.callerErrors === 0,
+    `${defaults.callerErrors} errors`,
+  ],
+  [
+    "extra attempts under 5% of calls",
+    extraShare(defaults) < 0.05,
+    `${fmt(100 * extraShare(defaults), 3)}%`,
+  ],
+];
+for (const o of defaults.outages) {
+  verdicts.push([
+    `${o.label}: taken out within 5 failed calls`,
+    o.outAfter !== null && o.failedUntilOut <= 5,
+    o.outAfter === null
+      ? "never taken out"
+      : `${o.failedUntilOut} failed calls (${o.inARow} in a row), ${fmt(o.outAfter, 0)} ms`,
+  ]);
+  verdicts.push([
+    `${o.label}: back within one open interval after recovery`,
+    o.readmittedAfter !== null && o.interval !== null && o.readmittedAfter <= o.interval,
+    `${s(o.readmittedAfter)} (interval in force ${s(o.interval, 1)})`,
+  ]);
+}
+printTable(
+  ["target", "met", "measured"],
+  verdicts.map(([target, met, measured]) => [target, met ? "yes" : "NO", measured]),
+);
