@@ -22,7 +22,12 @@ export interface HedgeShared {
 }
 
 // Errors after which another attempt cannot help (or is not allowed) right now.
-const FINAL_ERRORS = new Set(["CircuitOpenError", "NoUpstreamError", "BudgetExhaustedError"]);
+const FINAL_ERRORS = new Set([
+  "CircuitOpenError",
+  "NoUpstreamError",
+  "BudgetExhaustedError",
+  "AbortError",
+]);
 // Errors of an attempt the balancer could not even send.
 const NOT_SENT = new Set(["CircuitOpenError", "NoUpstreamError"]);
 
