@@ -21,10 +21,10 @@ import { SlowCallRateStrategy } from "./slow-call-rate-strategy";
 export interface BreakerStrategy {
   /** Reported as the transition reason when this strategy opens the breaker. */
   readonly name: string;
-  /** Counts a successful call; returns whether the breaker should open. */
-  onSuccess(durationMs: number): boolean;
-  /** Counts a failed call; returns whether the breaker should open. */
-  onFailure(durationMs: number): boolean;
+  /** Counts a successful call that ended at `now`; returns whether the breaker should open. */
+  onSuccess(durationMs: number, now: number): boolean;
+  /** Counts a failed call that ended at `now`; returns whether the breaker should open. */
+  onFailure(durationMs: number, now: number): boolean;
   /** Forgets everything counted (the breaker calls it whenever it closes). */
   reset(): void;
 }

@@ -159,7 +159,9 @@ export class CircuitBreaker {
     const strategies = this.strategies;
     for (let i = 0; i < strategies.length; i++) {
       const strategy = strategies[i]!;
-      const open = success ? strategy.onSuccess(durationMs) : strategy.onFailure(durationMs);
+      const open = success
+        ? strategy.onSuccess(durationMs, now)
+        : strategy.onFailure(durationMs, now);
       if (open && reason === undefined) reason = strategy.name;
     }
     if (reason !== undefined) this.trip(reason, now);

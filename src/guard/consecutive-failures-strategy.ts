@@ -13,20 +13,26 @@ import type { BreakerStrategy } from "./breaker-strategy";
 export class ConsecutiveFailuresStrategy implements BreakerStrategy {
   readonly name = "consecutive-failures";
   private count = 0;
+  private lastFailureStart = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly threshold: number) {}
 
-  onSuccess(): boolean {
-    this.count = 0;
+  onSuccess(durationMs: number, now: number): boolean {
+    // A success that was sent before the latest failure was sent is older news: a call
+    // that went out just before an outage and returned during it must not hide the outage.
+    if (!(now - durationMs < this.lastFailureStart)) this.count = 0;
     return false;
   }
 
-  onFailure(): boolean {
+  onFailure(durationMs: number, now: number): boolean {
     this.count++;
+    const sent = now - durationMs;
+    if (sent > this.lastFailureStart) this.lastFailureStart = sent;
     return this.count >= this.threshold;
   }
 
   reset(): void {
     this.count = 0;
+    this.lastFailureStart = Number.NEGATIVE_INFINITY;
   }
 }

@@ -37,6 +37,23 @@ describe("successRateThreshold", () => {
 });
 
 describe("OutlierDetector", () => {
+  it("does not let a success sent before the latest failure end a failure streak", () => {
+    const { detector, log, ids } = setup({ consecutiveFailures: 3, successRate: false });
+    const a = ids[0]!;
+    detector.record(a, "failure", 110, 100);
+    detector.record(a, "failure", 120, 110);
+    detector.record(a, "success", 125, 20); // sent before the outage, answered during it
+    expect(log).toEqual([]);
+    detector.record(a, "failure", 130, 125);
+    expect(log).toEqual(["eject a consecutive-failures 30130 @130"]);
+    const b = ids[1]!;
+    detector.record(b, "failure", 110, 100);
+    detector.record(b, "success", 115, 110); // sent after the failure: the streak ends
+    detector.record(b, "failure", 130, 125);
+    detector.record(b, "failure", 140, 135);
+    expect(log).toHaveLength(1);
+  });
+
   it("ejects a host after 5 consecutive failures, at once", () => {
     const { detector, log, ids, send } = setup();
     send(ids[0]!, "failure", 4, 100);

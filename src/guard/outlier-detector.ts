@@ -31,6 +31,8 @@ export interface OutlierEvents<K> {
 interface Host<K> {
   key: K;
   consecutive: number;
+  /** When the latest failed call was sent. */
+  lastFailureStart: number;
   successes: number;
   calls: number;
   ejected: boolean;
@@ -82,6 +84,7 @@ export class OutlierDetector<K = string> {
     this.hosts[index] = {
       key,
       consecutive: 0,
+      lastFailureStart: Number.NEGATIVE_INFINITY,
       successes: 0,
       calls: 0,
       ejected: false,
@@ -113,16 +116,21 @@ export class OutlierDetector<K = string> {
     return this.hosts[index]?.key;
   }
 
-  /** Counts one classified call to a host, ejecting it or evaluating the interval if due. */
-  record(index: number, classification: Classification, now: number): void {
+  /**
+   * Counts one classified call to a host, ejecting it or evaluating the interval if due.
+   * `startedAt` (default `now`) is when the call was sent: a success sent before the latest
+   * failure was sent does not end a streak of failures, since it is older news.
+   */
+  record(index: number, classification: Classification, now: number, startedAt = now): void {
     const host = this.hosts[index];
     if (host === undefined || classification === "ignore") return;
     if (host.ejected && now >= host.until) this.readmit(host, now);
     host.calls++;
     if (classification === "success") {
       host.successes++;
-      host.consecutive = 0;
+      if (!(startedAt < host.lastFailureStart)) host.consecutive = 0;
     } else {
+      if (startedAt > host.lastFailureStart) host.lastFailureStart = startedAt;
       host.consecutive++;
       const limit = this.options.consecutiveFailures;
       if (limit !== false && host.consecutive >= limit && !host.ejected) {

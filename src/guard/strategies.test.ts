@@ -38,6 +38,21 @@ describe("ConsecutiveFailuresStrategy", () => {
     expect(s.onFailure()).toBe(false);
     expect(s.onFailure()).toBe(true);
   });
+
+  it("keeps the streak when a success was sent before the latest failure was sent", () => {
+    const s = new ConsecutiveFailuresStrategy(3);
+    s.onFailure(10, 110); // sent at 100
+    s.onFailure(10, 120); // sent at 110
+    expect(s.onSuccess(100, 125)).toBe(false); // sent at 25, before the outage: older news
+    expect(s.onFailure(10, 130)).toBe(true); // the third failure in a row opens
+  });
+
+  it("ends the streak on a success sent after the latest failure was sent", () => {
+    const s = new ConsecutiveFailuresStrategy(2);
+    s.onFailure(10, 110); // sent at 100
+    s.onSuccess(5, 115); // sent at 110
+    expect(s.onFailure(10, 130)).toBe(false);
+  });
 });
 
 describe("FailureRateStrategy", () => {
