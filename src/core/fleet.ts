@@ -137,7 +137,7 @@ export class Fleet {
     }
     if (classification === "ignore") return classification;
     if (this.detector !== undefined && upstream.outlierIndex !== -1) {
-      this.detector.record(upstream.outlierIndex, classification, now);
+      this.detector.record(upstream.outlierIndex, classification, now, now - durationMs);
     }
     if (classification === "success") {
       upstream.successes++;
