@@ -4,7 +4,7 @@
  * workerd on 127.0.0.1 (Miniflare, embedded SQLite store in a temp dir).
  *
  *   npx tsx bench/hub.ts
- *   REPORTERS=32 READERS=8 PACED=1500 DURATION_MS=5000 npx tsx bench/hub.ts
+ *   REPORTERS=32 READERS=8 REPORT_RATE=1500 READ_RATE=400 DURATION_MS=5000 npx tsx bench/hub.ts
  *
  * Requests go through one keep-alive `node:http` agent: Node's `fetch` costs ~1 ms of CPU
  * per request here, which on a 2-core machine would measure the load generator instead of
@@ -21,7 +21,8 @@ import { fmt, printTable } from "./table";
 const REPORTERS = Number(process.env.REPORTERS ?? 16);
 const READERS = Number(process.env.READERS ?? 4);
 const DURATION_MS = Number(process.env.DURATION_MS ?? 3_000);
-const PACED = Number(process.env.PACED ?? 1_000);
+const REPORT_RATE = Number(process.env.REPORT_RATE ?? 1_000);
+const READ_RATE = Number(process.env.READ_RATE ?? 200);
 const MAX_REQUESTS = Number(process.env.MAX_REQUESTS ?? 100_000);
 const COLOS = ["AMS", "FRA", "LHR", "CDG", "SIN", "NRT", "IAD", "SJC"];
 
@@ -98,52 +99,59 @@ try {
   };
 
   /**
-   * One row: `reporters` closed-loop reporters (each posts, waits, posts again) or, with
-   * `paced`, reports sent open-loop at `paced` batches/s (at most 64 in flight), alongside
-   * `readers` closed-loop readers. Closed loops measure capacity; latency is measured
-   * under a paced load, since a saturated hub makes every reader queue.
+   * One row. Closed-loop `reporters`/`readers` each send, wait, send again: they measure
+   * capacity, and a saturated hub makes every request queue. Open-loop rates
+   * (`reportRate`, `readRate` per second, at most 64 in flight each) measure latency at a
+   * given load.
    */
-  async function phase(reporters: number, paced: number, readers: number, conditional: boolean) {
+  async function phase(load: {
+    reporters?: number;
+    readers?: number;
+    reportRate?: number;
+    readRate?: number;
+    conditional?: boolean;
+  }) {
+    const { reporters = 0, readers = 0, reportRate = 0, readRate = 0, conditional = false } = load;
     let reports = 0;
     const latencies: number[] = [];
     const deadline = performance.now() + DURATION_MS;
     const more = () => performance.now() < deadline && requests++ < MAX_REQUESTS;
     const started = performance.now();
+    const sendReport = (i: number) => report(i).then(() => void reports++);
+    const sendRead = async (etag: string | null) => {
+      const t = performance.now();
+      const next = await read(etag);
+      latencies.push(performance.now() - t);
+      return next;
+    };
     const closedReporter = async (first: number) => {
-      for (let i = first; more(); i += reporters) {
-        await report(i);
-        reports++;
-      }
+      for (let i = first; more(); i += reporters) await sendReport(i);
     };
-    const pacedReporter = async () => {
-      const inFlight = new Set<Promise<void>>();
-      let sent = 0;
-      while (more()) {
-        const due = Math.floor(((performance.now() - started) * paced) / 1_000);
-        while (sent < due && inFlight.size < 64) {
-          const p: Promise<void> = report(sent++).then(() => {
-            reports++;
-            inFlight.delete(p);
-          });
-          inFlight.add(p);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 2));
-      }
-      await Promise.all(inFlight);
-    };
-    const reader = async () => {
+    const closedReader = async () => {
       let etag: string | null = null;
       while (more()) {
-        const t = performance.now();
-        const next = await read(conditional ? etag : null);
-        latencies.push(performance.now() - t);
+        const next = await sendRead(conditional ? etag : null);
         etag = next;
       }
     };
+    const paced = async (rate: number, send: (i: number) => Promise<unknown>) => {
+      const inFlight = new Set<Promise<unknown>>();
+      let sent = 0;
+      while (more()) {
+        const due = Math.floor(((performance.now() - started) * rate) / 1_000);
+        while (sent < due && inFlight.size < 64) {
+          const p: Promise<unknown> = send(sent++).finally(() => inFlight.delete(p));
+          inFlight.add(p);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      await Promise.all(inFlight);
+    };
     await Promise.all([
       ...Array.from({ length: reporters }, (_, r) => closedReporter(r)),
-      ...(paced > 0 ? [pacedReporter()] : []),
-      ...Array.from({ length: readers }, reader),
+      ...Array.from({ length: readers }, closedReader),
+      ...(reportRate > 0 ? [paced(reportRate, sendReport)] : []),
+      ...(readRate > 0 ? [paced(readRate, () => sendRead(null))] : []),
     ]);
     const seconds = (performance.now() - started) / 1_000;
     latencies.sort((a, b) => a - b);
@@ -151,38 +159,29 @@ try {
       latencies.length
         ? fmt(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!)
         : "–";
-    return {
-      batchesPerSecond: reports ? fmt(reports / seconds, 0) : "–",
-      snapshotsPerSecond: readers ? fmt(latencies.length / seconds, 0) : "–",
-      p50: pct(0.5),
-      p99: pct(0.99),
-    };
+    return [
+      reporters ? `${reporters} closed-loop` : reportRate ? `${reportRate}/s paced` : "–",
+      readers ? `${readers} closed-loop` : readRate ? `${readRate}/s paced` : "–",
+      reports ? fmt(reports / seconds, 0) : "–",
+      latencies.length ? fmt(latencies.length / seconds, 0) : "–",
+      pct(0.5),
+      pct(0.99),
+    ];
   }
 
   // Warm up the isolate, the Durable Object and the connection pool.
   for (let i = 0; i < 200; i++) await Promise.all([report(i), read(null)]);
   requests = 0;
 
-  const scenarios: [string, number, number, number, boolean][] = [
-    ["reporters only (capacity)", REPORTERS, 0, 0, false],
-    ["readers only", 0, 0, READERS, false],
-    ["readers only, If-None-Match", 0, 0, READERS, true],
-    [`readers + reports paced at ${PACED}/s`, 0, PACED, READERS, false],
-    ["reporters + readers (both saturating)", REPORTERS, 0, READERS, false],
+  const scenarios: [string, Parameters<typeof phase>[0]][] = [
+    ["report capacity", { reporters: REPORTERS }],
+    ["snapshot capacity", { readers: READERS }],
+    ["snapshot capacity, If-None-Match", { readers: READERS, conditional: true }],
+    ["snapshots while reports arrive", { reportRate: REPORT_RATE, readRate: READ_RATE }],
+    ["both saturating", { reporters: REPORTERS, readers: READERS }],
   ];
-  const rows: (string | number)[][] = [];
-  for (const [name, reporters, paced, readers, conditional] of scenarios) {
-    const r = await phase(reporters, paced, readers, conditional);
-    rows.push([
-      name,
-      reporters || (paced ? "paced" : 0),
-      readers,
-      r.batchesPerSecond,
-      r.snapshotsPerSecond,
-      r.p50,
-      r.p99,
-    ]);
-  }
+  const rows: string[][] = [];
+  for (const [name, load] of scenarios) rows.push([name, ...(await phase(load))]);
   const load = loadavg()
     .map((l) => l.toFixed(1))
     .join(" ");
@@ -192,8 +191,8 @@ try {
   printTable(
     [
       "scenario",
-      "reporters",
-      "readers",
+      "reports",
+      "reads",
       "report batches/s",
       "snapshots/s",
       "snapshot p50 ms",

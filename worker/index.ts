@@ -9,7 +9,8 @@ import { configBody, eventsQuery, healthQuery, reportBody, serviceParam } from "
 
 /**
  * The health hub Worker: routing, auth, limits and validation, then one typed RPC call
- * into the service's `HealthHub` Durable Object. See `.notes/hub-readme.md` for the API.
+ * into the service's `HealthHub` Durable Object. The API is described in the README ("Health
+ * hub") and its wire types in `src/protocol.ts`.
  */
 
 const SERVICE = "/v1/services/:service";
