@@ -1,4 +1,8 @@
-import { type BalancerOptions, resolveBalancerOptions } from "./balancer/balancer-options";
+import {
+  BALANCER_FIELDS,
+  type BalancerOptions,
+  type ResolvedBalancerOptions,
+} from "./balancer/balancer-options";
 import type { BalancerName } from "./balancer/picker";
 import { type Clock, systemClock } from "./clock";
 import type { FleetOptions } from "./core/fleet";
@@ -10,7 +14,14 @@ import {
   type ResolvedHedgeOptions,
   resolveHedgeOptions,
 } from "./hedge/hedge-options";
-import { describe, functionOption, numberOption, objectOption } from "./options/validate";
+import {
+  describe,
+  type Fields,
+  functionOption,
+  LIMIT,
+  numberOption,
+  sectionOption,
+} from "./options/validate";
 import { type Random, systemRandom } from "./random";
 import {
   type ResolvedRetryOptions,
@@ -85,21 +96,51 @@ export interface ResolvedClientOptions {
   random: Random;
 }
 
-const KEYS = [
-  "upstreams",
-  "timeout",
-  "retry",
-  "hedge",
-  "balancer",
-  "slowStart",
-  "ewma",
-  "breaker",
-  "outlier",
-  "panicThreshold",
-  "fetch",
-  "clock",
-  "random",
-] as const;
+type ClientFields = Omit<ResolvedClientOptions, "fleet"> &
+  ResolvedBalancerOptions &
+  Omit<FleetOptions, "balancer">;
+
+const limit = (fallback: number) => (value: unknown, path: string) =>
+  value === false
+    ? Number.POSITIVE_INFINITY
+    : numberOption(path, value, { default: fallback, ...LIMIT });
+
+const FIELDS: Fields<ClientFields> = {
+  upstreams: (value) => value as readonly UpstreamInput[],
+  timeout: (value, path) =>
+    sectionOption(
+      path,
+      value === false
+        ? { attempt: false, total: false }
+        : typeof value === "number"
+          ? { total: value }
+          : value,
+      { attempt: limit(10_000), total: limit(30_000) },
+      ", a number or false",
+    ),
+  retry: (value) => resolveRetryOptions(value as RetryOptions),
+  hedge: (value) => resolveHedgeOptions(value as HedgeOptions),
+  ...BALANCER_FIELDS,
+  breaker: (value) => resolveBreakerOptions(value as BreakerOptions),
+  outlier: (value) => resolveOutlierOptions(value as OutlierOptions),
+  panicThreshold: { default: 0.5, min: 0, max: 1 },
+  fetch: (value, path) => functionOption<FetchLike>(path, value),
+  clock: (value, path) => {
+    const clock = value as Partial<Clock> | undefined;
+    if (clock === undefined) return systemClock;
+    if (
+      typeof clock?.now !== "function" ||
+      typeof clock.setTimeout !== "function" ||
+      typeof clock.clearTimeout !== "function"
+    ) {
+      throw new TypeError(
+        `${path} must have now(), setTimeout() and clearTimeout(), got ${describe(value)}`,
+      );
+    }
+    return clock as Clock;
+  },
+  random: (value, path) => functionOption<Random>(path, value) ?? systemRandom,
+};
 
 /**
  * Validates every option once, at construction, and fills in the defaults. Throws a
@@ -112,59 +153,11 @@ const KEYS = [
  * ```
  */
 export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
-  const top = objectOption("options", options, KEYS);
   if (options === undefined) throw new TypeError("createClient needs options with upstreams");
+  const { balancer, slowStart, ewma, breaker, outlier, panicThreshold, ...rest } =
+    sectionOption<ClientFields>("options", options, FIELDS, "", "");
   return {
-    upstreams: top.upstreams as readonly UpstreamInput[],
-    timeout: resolveTimeout(top.timeout),
-    retry: resolveRetryOptions(top.retry as RetryOptions | number | false | undefined),
-    hedge: resolveHedgeOptions(top.hedge as HedgeOptions | number | false | undefined),
-    fleet: {
-      balancer: resolveBalancerOptions({
-        balancer: top.balancer as BalancerName | undefined,
-        slowStart: top.slowStart as BalancerOptions["slowStart"],
-        ewma: top.ewma as BalancerOptions["ewma"],
-      }),
-      breaker: resolveBreakerOptions(top.breaker as BreakerOptions | false | undefined),
-      outlier: resolveOutlierOptions(top.outlier as OutlierOptions | false | undefined),
-      panicThreshold: numberOption("panicThreshold", top.panicThreshold, 0.5, { min: 0, max: 1 }),
-    },
-    fetch: functionOption<FetchLike>("fetch", top.fetch),
-    clock: resolveClock(top.clock),
-    random: functionOption<Random>("random", top.random) ?? systemRandom,
+    ...rest,
+    fleet: { balancer: { balancer, slowStart, ewma }, breaker, outlier, panicThreshold },
   };
-}
-
-const LIMIT = { min: 0, minExclusive: true, infinite: true } as const;
-
-function resolveTimeout(value: unknown): { attempt: number; total: number } {
-  const none = Number.POSITIVE_INFINITY;
-  if (value === false) return { attempt: none, total: none };
-  if (typeof value === "number") {
-    return { attempt: 10_000, total: numberOption("timeout", value, none, LIMIT) };
-  }
-  const timeout = objectOption("timeout", value, ["attempt", "total"]);
-  const limit = (name: string, v: unknown, fallback: number) =>
-    v === false ? none : numberOption(`timeout.${name}`, v, fallback, LIMIT);
-  return {
-    attempt: limit("attempt", timeout.attempt, 10_000),
-    total: limit("total", timeout.total, 30_000),
-  };
-}
-
-function resolveClock(value: unknown): Clock {
-  if (value === undefined) return systemClock;
-  const clock = value as Partial<Clock>;
-  if (
-    typeof value !== "object" ||
-    value === null ||
-    typeof clock.now !== "function" ||
-    typeof clock.setTimeout !== "function" ||
-    typeof clock.clearTimeout !== "function"
-  ) {
-    throw new TypeError(
-      `clock must have now(), setTimeout() and clearTimeout(), got ${describe(value)}`,
-    );
-  }
-  return value as Clock;
 }

@@ -33,20 +33,12 @@ describe("resolveBalancerOptions", () => {
       TypeError,
       'balancer must be one of "p2c", "round-robin", "random", "least-request", got "fastest"',
     ],
-    [
-      { slowStart: { window: -1 } },
-      RangeError,
-      "slowStart.window must be a finite number of ms >= 0, got -1",
-    ],
-    [
-      { slowStart: Number.NaN },
-      RangeError,
-      "slowStart.window must be a finite number of ms >= 0, got NaN",
-    ],
+    [{ slowStart: { window: -1 } }, RangeError, "slowStart.window must be a number >= 0, got -1"],
+    [{ slowStart: Number.NaN }, RangeError, "slowStart.window must be a number >= 0, got NaN"],
     [
       { slowStart: { aggression: 0 } },
       RangeError,
-      "slowStart.aggression must be a finite number > 0, got 0",
+      "slowStart.aggression must be a number > 0, got 0",
     ],
     [
       { slowStart: { minWeightPercent: 0 } },
@@ -62,15 +54,11 @@ describe("resolveBalancerOptions", () => {
     [
       { slowStart: { duration: 5 } },
       TypeError,
-      "slowStart.duration is not an option; slowStart accepts window, aggression, minWeightPercent",
+      "slowStart.duration is not an option; expected one of window, aggression, minWeightPercent",
     ],
-    [{ ewma: { decay: 0 } }, RangeError, "ewma.decay must be a finite number of ms > 0, got 0"],
-    [
-      { ewma: { initial: -5 } },
-      RangeError,
-      "ewma.initial must be a finite number of ms >= 0, got -5",
-    ],
-    [{ ewma: { tau: 5 } }, TypeError, "ewma.tau is not an option; ewma accepts decay, initial"],
+    [{ ewma: { decay: 0 } }, RangeError, "ewma.decay must be a number > 0, got 0"],
+    [{ ewma: { initial: -5 } }, RangeError, "ewma.initial must be a number >= 0, got -5"],
+    [{ ewma: { tau: 5 } }, TypeError, "ewma.tau is not an option; expected one of decay, initial"],
   ])("rejects %j naming the option", (options, type, message) => {
     const resolve = () => resolveBalancerOptions(options as unknown as BalancerOptions);
     expect(resolve).toThrow(type);

@@ -1,3 +1,4 @@
+import { enumOption, type Fields, POSITIVE, sectionOption } from "../options/validate";
 import { DEFAULT_EWMA_DECAY, type PeakEwmaOptions } from "../stats/peak-ewma";
 import { BALANCER_NAMES, type BalancerName } from "./picker";
 
@@ -64,8 +65,34 @@ export interface ResolvedBalancerOptions {
   ewma: Required<PeakEwmaOptions>;
 }
 
-const SLOW_START_KEYS = ["window", "aggression", "minWeightPercent"];
-const EWMA_KEYS = ["decay", "initial"];
+/**
+ * The balancing fields of the client's options, resolved where they stand (at the top level
+ * of `createClient`'s options).
+ *
+ * @example
+ * ```ts
+ * const fields: Fields<ClientFields> = { ...BALANCER_FIELDS, panicThreshold: SHARE };
+ * ```
+ */
+export const BALANCER_FIELDS: Fields<ResolvedBalancerOptions> = {
+  balancer: (value, path) => enumOption(path, value, "p2c", BALANCER_NAMES),
+  slowStart: (value, path) =>
+    sectionOption<Required<SlowStartOptions>>(
+      path,
+      value === false ? { window: 0 } : typeof value === "number" ? { window: value } : value,
+      {
+        window: { default: 30_000, min: 0 },
+        aggression: { default: 1, ...POSITIVE },
+        minWeightPercent: { default: 10, min: 0, max: 100, minOpen: true },
+      },
+      ", false or a number",
+    ),
+  ewma: (value, path) =>
+    sectionOption<Required<PeakEwmaOptions>>(path, value, {
+      decay: { default: DEFAULT_EWMA_DECAY, ...POSITIVE },
+      initial: { default: 0, min: 0 },
+    }),
+};
 
 /**
  * Validates {@link BalancerOptions} and fills in defaults. Throws a `TypeError` or
@@ -77,65 +104,5 @@ const EWMA_KEYS = ["decay", "initial"];
  * ```
  */
 export function resolveBalancerOptions(options: BalancerOptions = {}): ResolvedBalancerOptions {
-  const balancer = options.balancer ?? "p2c";
-  if (!(BALANCER_NAMES as readonly unknown[]).includes(balancer)) {
-    const names = BALANCER_NAMES.map((name) => `"${name}"`).join(", ");
-    throw new TypeError(`balancer must be one of ${names}, got ${JSON.stringify(balancer)}`);
-  }
-
-  let slowStart: SlowStartOptions;
-  const rawSlowStart = options.slowStart;
-  if (rawSlowStart === undefined) slowStart = {};
-  else if (rawSlowStart === false) slowStart = { window: 0 };
-  else if (typeof rawSlowStart === "number") slowStart = { window: rawSlowStart };
-  else slowStart = checkedObject(rawSlowStart, "slowStart", SLOW_START_KEYS, "false or a number");
-  const window = slowStart.window ?? 30_000;
-  const aggression = slowStart.aggression ?? 1;
-  const minWeightPercent = slowStart.minWeightPercent ?? 10;
-  if (!(Number.isFinite(window) && window >= 0)) {
-    throw new RangeError(`slowStart.window must be a finite number of ms >= 0, got ${window}`);
-  }
-  if (!(Number.isFinite(aggression) && aggression > 0)) {
-    throw new RangeError(`slowStart.aggression must be a finite number > 0, got ${aggression}`);
-  }
-  if (!(minWeightPercent > 0 && minWeightPercent <= 100)) {
-    throw new RangeError(
-      `slowStart.minWeightPercent must be a number in (0, 100], got ${minWeightPercent}`,
-    );
-  }
-
-  const ewma = checkedObject(options.ewma ?? {}, "ewma", EWMA_KEYS, "");
-  const decay = ewma.decay ?? DEFAULT_EWMA_DECAY;
-  const initial = ewma.initial ?? 0;
-  if (!(Number.isFinite(decay) && decay > 0)) {
-    throw new RangeError(`ewma.decay must be a finite number of ms > 0, got ${decay}`);
-  }
-  if (!(Number.isFinite(initial) && initial >= 0)) {
-    throw new RangeError(`ewma.initial must be a finite number of ms >= 0, got ${initial}`);
-  }
-
-  return {
-    balancer,
-    slowStart: { window, aggression, minWeightPercent },
-    ewma: { decay, initial },
-  };
-}
-
-/** Rejects non-objects and unknown (e.g. misspelt or renamed) keys, which would be ignored. */
-function checkedObject<T extends object>(
-  value: T,
-  name: string,
-  keys: readonly string[],
-  alternatives: string,
-): T {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    const accepted = alternatives === "" ? "an object" : `an object, ${alternatives}`;
-    throw new TypeError(`${name} must be ${accepted}, got ${JSON.stringify(value)}`);
-  }
-  for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) {
-      throw new TypeError(`${name}.${key} is not an option; ${name} accepts ${keys.join(", ")}`);
-    }
-  }
-  return value;
+  return sectionOption("options", options, BALANCER_FIELDS, "", "");
 }

@@ -81,7 +81,7 @@ describe("resolveBreakerOptions", () => {
     [
       { failureRate: { treshold: 0.5 } },
       TypeError,
-      "breaker.failureRate.treshold is not a known option",
+      "breaker.failureRate.treshold is not an option; expected one of threshold, window, minCalls",
     ],
     [{ slowCall: {} }, TypeError, "breaker.slowCall.threshold must be a number > 0, got undefined"],
     [
@@ -127,8 +127,8 @@ describe("resolveBreakerOptions", () => {
     [{ openFor: 5_000 }, TypeError, "breaker.openFor must be an object, got 5000"],
     [{ halfOpenProbes: 0 }, RangeError, "breaker.halfOpenProbes must be an integer >= 1, got 0"],
     [{ probeTimeout: -5 }, RangeError, "breaker.probeTimeout must be a number > 0, got -5"],
-    [{ classify: "strict" }, TypeError, "breaker.classify must be a function, got string"],
-    [{ threshold: 5 }, TypeError, "breaker.threshold is not a known option"],
+    [{ classify: "strict" }, TypeError, 'breaker.classify must be a function, got "strict"'],
+    [{ threshold: 5 }, TypeError, "breaker.threshold is not an option"],
     [null, TypeError, "breaker must be an object, got null"],
     [[], TypeError, "breaker must be an object, got an array"],
   ];

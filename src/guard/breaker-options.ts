@@ -1,5 +1,13 @@
+import {
+  COUNT,
+  type Fields,
+  functionOption,
+  POSITIVE,
+  SHARE,
+  sectionOption,
+  switchable,
+} from "../options/validate";
 import { type Classifier, classify } from "./classify";
-import { checkNumber, checkObject, checkSection } from "./validate";
 
 /**
  * Options of a per-upstream circuit breaker. Every field is optional; the strategies
@@ -90,49 +98,27 @@ export interface ResolvedOpenFor {
   decayAfter: number;
 }
 
-const KEYS = [
-  "consecutiveFailures",
-  "failureRate",
-  "slowCall",
-  "openFor",
-  "halfOpenProbes",
-  "probeTimeout",
-  "classify",
-] as const;
-const WINDOW_KEYS = ["threshold", "window", "minCalls"] as const;
-const SLOW_KEYS = ["threshold", "rate", "window", "minCalls"] as const;
-const OPEN_FOR_KEYS = ["initial", "max", "multiplier", "jitter", "decayAfter"] as const;
-const SHARE = { min: 0, max: 1, minOpen: true } as const;
-const POSITIVE = { min: 0, minOpen: true } as const;
-const COUNT = { min: 1, integer: true } as const;
+const WINDOW = {
+  window: { default: 20, ...COUNT },
+  minCalls: { default: 10, ...COUNT, max: "window" },
+} as const;
 
-function countWindow(path: string, raw: Record<string, unknown>) {
-  const window = checkNumber(`${path}.window`, raw.window ?? 20, COUNT);
-  const minCalls = checkNumber(`${path}.minCalls`, raw.minCalls ?? Math.min(10, window), {
-    min: 1,
-    max: window,
-    integer: true,
-  });
-  return { window, minCalls };
-}
-
-function resolveOpenFor(raw: Record<string, unknown>): ResolvedOpenFor {
-  const initial = checkNumber("breaker.openFor.initial", raw.initial ?? 5_000, POSITIVE);
-  const max = checkNumber("breaker.openFor.max", raw.max ?? Math.max(60_000, initial), {
-    min: initial,
-  });
-  return {
-    initial,
-    max,
-    multiplier: checkNumber("breaker.openFor.multiplier", raw.multiplier ?? 2, { min: 1 }),
-    jitter: checkNumber("breaker.openFor.jitter", raw.jitter ?? 0.2, {
-      min: 0,
-      max: 1,
-      maxOpen: true,
+const FIELDS: Fields<ResolvedBreakerOptions> = {
+  consecutiveFailures: { default: 5, ...COUNT, orFalse: true },
+  failureRate: switchable({ threshold: { default: 0.5, ...SHARE }, ...WINDOW }),
+  slowCall: switchable({ threshold: POSITIVE, rate: { default: 0.5, ...SHARE }, ...WINDOW }, false),
+  openFor: (value, path) =>
+    sectionOption<ResolvedOpenFor>(path, value, {
+      initial: { default: 5_000, ...POSITIVE },
+      max: { default: 60_000, min: "initial" },
+      multiplier: { default: 2, min: 1 },
+      jitter: { default: 0.2, min: 0, max: 1, maxOpen: true },
+      decayAfter: { default: "max", ...POSITIVE },
     }),
-    decayAfter: checkNumber("breaker.openFor.decayAfter", raw.decayAfter ?? max, POSITIVE),
-  };
-}
+  halfOpenProbes: { default: 1, ...COUNT },
+  probeTimeout: { default: 30_000, ...POSITIVE },
+  classify: (value, path) => functionOption<Classifier>(path, value) ?? classify,
+};
 
 /**
  * Validates {@link BreakerOptions} once and fills in defaults; `false` switches the breaker
@@ -148,39 +134,5 @@ function resolveOpenFor(raw: Record<string, unknown>): ResolvedOpenFor {
 export function resolveBreakerOptions(
   options: BreakerOptions | false | undefined,
 ): ResolvedBreakerOptions | false {
-  if (options === false) return false;
-  const raw = checkObject("breaker", options, KEYS);
-
-  const consecutiveFailures =
-    raw.consecutiveFailures === false
-      ? false
-      : checkNumber("breaker.consecutiveFailures", raw.consecutiveFailures ?? 5, COUNT);
-
-  const rate = checkSection("breaker.failureRate", raw.failureRate, WINDOW_KEYS);
-  const failureRate = rate && {
-    threshold: checkNumber("breaker.failureRate.threshold", rate.threshold ?? 0.5, SHARE),
-    ...countWindow("breaker.failureRate", rate),
-  };
-
-  const slow = checkSection("breaker.slowCall", raw.slowCall ?? false, SLOW_KEYS);
-  const slowCall = slow && {
-    threshold: checkNumber("breaker.slowCall.threshold", slow.threshold, POSITIVE),
-    rate: checkNumber("breaker.slowCall.rate", slow.rate ?? 0.5, SHARE),
-    ...countWindow("breaker.slowCall", slow),
-  };
-
-  const classifier = raw.classify ?? classify;
-  if (typeof classifier !== "function") {
-    throw new TypeError(`breaker.classify must be a function, got ${typeof classifier}`);
-  }
-
-  return {
-    consecutiveFailures,
-    failureRate,
-    slowCall,
-    openFor: resolveOpenFor(checkObject("breaker.openFor", raw.openFor, OPEN_FOR_KEYS)),
-    halfOpenProbes: checkNumber("breaker.halfOpenProbes", raw.halfOpenProbes ?? 1, COUNT),
-    probeTimeout: checkNumber("breaker.probeTimeout", raw.probeTimeout ?? 30_000, POSITIVE),
-    classify: classifier as Classifier,
-  };
+  return options !== false && sectionOption("breaker", options, FIELDS);
 }

@@ -1,4 +1,4 @@
-import { show } from "./validate";
+import { describe } from "../options/validate";
 
 /**
  * A breaker's state. `closed` lets calls through; `open` rejects them until `until`;
@@ -40,12 +40,12 @@ function field(path: string, value: unknown, integer: boolean): number {
   const ok = typeof value === "number" && Number.isFinite(value);
   if (ok && (!integer || (Number.isInteger(value) && value >= 0))) return value;
   const what = integer ? "an integer >= 0" : "a finite number";
-  throw new TypeError(`breaker snapshot: ${path} must be ${what}, got ${show(value)}`);
+  throw new TypeError(`breaker snapshot: ${path} must be ${what}, got ${describe(value)}`);
 }
 
 function parseState(raw: unknown): BreakerState {
   if (raw === null || typeof raw !== "object") {
-    throw new TypeError(`breaker snapshot: state must be an object, got ${show(raw)}`);
+    throw new TypeError(`breaker snapshot: state must be an object, got ${describe(raw)}`);
   }
   const s = raw as Record<string, unknown>;
   switch (s.kind) {
@@ -67,7 +67,7 @@ function parseState(raw: unknown): BreakerState {
       };
     default:
       throw new TypeError(
-        `breaker snapshot: state.kind must be "closed", "open", "half-open" or "isolated", got ${show(s.kind)}`,
+        `breaker snapshot: state.kind must be "closed", "open", "half-open" or "isolated", got ${describe(s.kind)}`,
       );
   }
 }
@@ -84,10 +84,10 @@ function parseState(raw: unknown): BreakerState {
  */
 export function parseBreakerSnapshot(value: unknown): BreakerSnapshot {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new TypeError(`breaker snapshot must be an object, got ${show(value)}`);
+    throw new TypeError(`breaker snapshot must be an object, got ${describe(value)}`);
   }
   const raw = value as Record<string, unknown>;
-  if (raw.v !== 1) throw new TypeError(`breaker snapshot: v must be 1, got ${show(raw.v)}`);
+  if (raw.v !== 1) throw new TypeError(`breaker snapshot: v must be 1, got ${describe(raw.v)}`);
   return {
     v: 1,
     state: parseState(raw.state),

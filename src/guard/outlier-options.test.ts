@@ -56,7 +56,11 @@ describe("resolveOutlierOptions", () => {
       RangeError,
       "outlier.successRate.minRequests must be an integer >= 1, got 1.5",
     ],
-    [{ successRate: { k: 2 } }, TypeError, "outlier.successRate.k is not a known option"],
+    [
+      { successRate: { k: 2 } },
+      TypeError,
+      "outlier.successRate.k is not an option; expected one of stdevFactor, minHosts, minRequests",
+    ],
     [
       { failurePercentage: { threshold: 85 } },
       RangeError,
@@ -79,7 +83,7 @@ describe("resolveOutlierOptions", () => {
       RangeError,
       "outlier.maxEjectionPercent must be a number in [0, 100], got 101",
     ],
-    [{ ejectAfter: 3 }, TypeError, "outlier.ejectAfter is not a known option"],
+    [{ ejectAfter: 3 }, TypeError, "outlier.ejectAfter is not an option"],
     [7, TypeError, "outlier must be an object, got 7"],
   ];
 

@@ -1,4 +1,11 @@
-import { checkNumber, checkObject, checkSection } from "./validate";
+import {
+  COUNT,
+  type Fields,
+  POSITIVE,
+  SHARE,
+  sectionOption,
+  switchable,
+} from "../options/validate";
 
 /**
  * Options of outlier ejection across upstreams (Envoy's model). A host is ejected right
@@ -54,24 +61,20 @@ export interface ResolvedOutlierOptions {
   maxEjectionPercent: number;
 }
 
-const KEYS = [
-  "consecutiveFailures",
-  "successRate",
-  "failurePercentage",
-  "interval",
-  "baseEjection",
-  "maxEjection",
-  "maxEjectionPercent",
-] as const;
-const POSITIVE = { min: 0, minOpen: true } as const;
-const COUNT = { min: 1, integer: true } as const;
+const POPULATION = {
+  minHosts: { default: 3, ...COUNT },
+  minRequests: { default: 20, ...COUNT },
+};
 
-function population(path: string, raw: Record<string, unknown>) {
-  return {
-    minHosts: checkNumber(`${path}.minHosts`, raw.minHosts ?? 3, COUNT),
-    minRequests: checkNumber(`${path}.minRequests`, raw.minRequests ?? 20, COUNT),
-  };
-}
+const FIELDS: Fields<ResolvedOutlierOptions> = {
+  consecutiveFailures: { default: 5, ...COUNT, orFalse: true },
+  successRate: switchable({ stdevFactor: { default: 1.9, ...POSITIVE }, ...POPULATION }),
+  failurePercentage: switchable({ threshold: { default: 0.85, ...SHARE }, ...POPULATION }, false),
+  interval: { default: 10_000, ...POSITIVE },
+  baseEjection: { default: 30_000, ...POSITIVE },
+  maxEjection: { default: 300_000, min: "baseEjection" },
+  maxEjectionPercent: { default: 50, min: 0, max: 100 },
+};
 
 /**
  * Validates {@link OutlierOptions} once and fills in defaults; `false` switches ejection
@@ -87,52 +90,5 @@ function population(path: string, raw: Record<string, unknown>) {
 export function resolveOutlierOptions(
   options: OutlierOptions | false | undefined,
 ): ResolvedOutlierOptions | false {
-  if (options === false) return false;
-  const raw = checkObject("outlier", options, KEYS);
-  const consecutiveFailures =
-    raw.consecutiveFailures === false
-      ? false
-      : checkNumber("outlier.consecutiveFailures", raw.consecutiveFailures ?? 5, COUNT);
-
-  const rate = checkSection("outlier.successRate", raw.successRate, [
-    "stdevFactor",
-    "minHosts",
-    "minRequests",
-  ]);
-  const successRate = rate && {
-    stdevFactor: checkNumber("outlier.successRate.stdevFactor", rate.stdevFactor ?? 1.9, POSITIVE),
-    ...population("outlier.successRate", rate),
-  };
-
-  const share = checkSection("outlier.failurePercentage", raw.failurePercentage ?? false, [
-    "threshold",
-    "minHosts",
-    "minRequests",
-  ]);
-  const failurePercentage = share && {
-    threshold: checkNumber("outlier.failurePercentage.threshold", share.threshold ?? 0.85, {
-      min: 0,
-      max: 1,
-      minOpen: true,
-    }),
-    ...population("outlier.failurePercentage", share),
-  };
-
-  const baseEjection = checkNumber("outlier.baseEjection", raw.baseEjection ?? 30_000, POSITIVE);
-  return {
-    consecutiveFailures,
-    successRate,
-    failurePercentage,
-    interval: checkNumber("outlier.interval", raw.interval ?? 10_000, POSITIVE),
-    baseEjection,
-    maxEjection: checkNumber(
-      "outlier.maxEjection",
-      raw.maxEjection ?? Math.max(300_000, baseEjection),
-      { min: baseEjection },
-    ),
-    maxEjectionPercent: checkNumber("outlier.maxEjectionPercent", raw.maxEjectionPercent ?? 50, {
-      min: 0,
-      max: 100,
-    }),
-  };
+  return options !== false && sectionOption("outlier", options, FIELDS);
 }

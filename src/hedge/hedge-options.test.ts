@@ -51,7 +51,7 @@ describe("resolveHedgeOptions", () => {
     expect(() => resolveHedgeOptions({ max: 1.5 })).toThrow(RangeError);
     expect(() => resolveHedgeOptions(-1)).toThrow(/hedge\.delay must be a number in \[0, 600000\]/);
     expect(() => resolveHedgeOptions({ budget: 0 })).toThrow(
-      /hedge\.budget must be a number in \(0, 10\]/,
+      /hedge\.budget\.ratio must be a number in \(0, 10\], got 0/,
     );
     expect(() => resolveHedgeOptions({ budget: { window: 10 } })).toThrow(
       /hedge\.budget\.window must be a number in \[1000, 3600000\]/,

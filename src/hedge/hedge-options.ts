@@ -1,4 +1,4 @@
-import { describe, numberOption, objectOption } from "../options/validate";
+import { type Fields, numberOption, sectionOption } from "../options/validate";
 
 /**
  * An adaptive hedge delay: the `percentile` of the target upstream's recent latency (or of all
@@ -64,10 +64,38 @@ export interface ResolvedHedgeOptions {
   budget: { ratio: number; minPerSecond: number; window: number } | false;
 }
 
-const KEYS = ["delay", "max", "budget"];
-const DELAY_KEYS = ["percentile", "min", "max", "minSamples"];
-const BUDGET_KEYS = ["ratio", "minPerSecond", "window"];
 const MAX_DELAY = 600_000;
+
+const DELAY: Fields<Required<HedgeDelayOptions>> = {
+  percentile: { default: 0.98, min: 0, max: 0.9999, minOpen: true },
+  min: { default: 5, min: 0, max: MAX_DELAY },
+  max: { default: 1_000, min: "min", max: MAX_DELAY },
+  minSamples: { default: 20, min: 1, max: 1_000_000, integer: true },
+};
+
+type HedgeFields = Pick<ResolvedHedgeOptions, "max" | "budget"> & {
+  delay: number | Required<HedgeDelayOptions>;
+};
+
+const FIELDS: Fields<HedgeFields> = {
+  delay: (value, path) =>
+    typeof value === "number"
+      ? numberOption(path, value, { min: 0, max: MAX_DELAY })
+      : sectionOption(path, value, DELAY),
+  max: { default: 1, min: 1, max: 10, integer: true },
+  budget: (value, path) =>
+    value !== false &&
+    sectionOption<Exclude<ResolvedHedgeOptions["budget"], false>>(
+      path,
+      typeof value === "number" ? { ratio: value } : value,
+      {
+        ratio: { default: 0.05, min: 0, max: 10, minOpen: true },
+        minPerSecond: { default: 0, min: 0, max: 1_000_000 },
+        window: { default: 10_000, min: 1_000, max: 3_600_000 },
+      },
+      ", a number or false",
+    ),
+};
 
 /**
  * Validates hedge options once and fills in the defaults; `false` (and `undefined`, since
@@ -85,58 +113,21 @@ export function resolveHedgeOptions(
   options: HedgeOptions | number | false | undefined,
 ): ResolvedHedgeOptions | false {
   if (options === false || options === undefined) return false;
-  if (typeof options === "number") return resolveHedgeOptions({ delay: options });
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(
-      `hedge must be an object, a delay in ms or false, got ${describe(options)}`,
-    );
-  }
-  const hedge = objectOption("hedge", options, KEYS);
-  const delay = hedge.delay;
-  let fixedDelay: number | undefined;
-  let adaptive: Record<string, unknown> = {};
-  if (typeof delay === "number") {
-    fixedDelay = numberOption("hedge.delay", delay, 0, { min: 0, max: MAX_DELAY });
-  } else {
-    adaptive = objectOption("hedge.delay", delay, DELAY_KEYS);
-  }
-  const minDelay = numberOption("hedge.delay.min", adaptive.min, 5, { min: 0, max: MAX_DELAY });
+  const { delay, max, budget } = sectionOption<HedgeFields>(
+    "hedge",
+    typeof options === "number" ? { delay: options } : options,
+    FIELDS,
+    ", a delay in ms or false",
+  );
+  const fixed = typeof delay === "number";
+  const adaptive = fixed ? sectionOption("hedge.delay", {}, DELAY) : delay;
   return {
-    fixedDelay,
-    percentile: numberOption("hedge.delay.percentile", adaptive.percentile, 0.98, {
-      min: 0,
-      minExclusive: true,
-      max: 0.9999,
-    }),
-    minDelay,
-    maxDelay: numberOption("hedge.delay.max", adaptive.max, Math.max(1_000, minDelay), {
-      min: minDelay,
-      max: MAX_DELAY,
-    }),
-    minSamples: numberOption("hedge.delay.minSamples", adaptive.minSamples, 20, {
-      min: 1,
-      max: 1_000_000,
-      integer: true,
-    }),
-    max: numberOption("hedge.max", hedge.max, 1, { min: 1, max: 10, integer: true }),
-    budget: resolveBudget(hedge.budget),
-  };
-}
-
-function resolveBudget(value: unknown): ResolvedHedgeOptions["budget"] {
-  if (value === false) return false;
-  const budget =
-    typeof value === "number" ? { ratio: value } : objectOption("hedge.budget", value, BUDGET_KEYS);
-  const name = typeof value === "number" ? "hedge.budget" : "hedge.budget.ratio";
-  return {
-    ratio: numberOption(name, budget.ratio, 0.05, { min: 0, minExclusive: true, max: 10 }),
-    minPerSecond: numberOption("hedge.budget.minPerSecond", budget.minPerSecond, 0, {
-      min: 0,
-      max: 1_000_000,
-    }),
-    window: numberOption("hedge.budget.window", budget.window, 10_000, {
-      min: 1_000,
-      max: 3_600_000,
-    }),
+    fixedDelay: fixed ? delay : undefined,
+    percentile: adaptive.percentile,
+    minDelay: adaptive.min,
+    maxDelay: adaptive.max,
+    minSamples: adaptive.minSamples,
+    max,
+    budget,
   };
 }

@@ -1,4 +1,4 @@
-import { numberOption } from "../options/validate";
+import { LIMIT, numberOption } from "../options/validate";
 import type { Call, Handler, Layer } from "../types";
 
 /**
@@ -15,11 +15,7 @@ import type { Call, Handler, Layer } from "../types";
  * ```
  */
 export function deadline(ms: number): Layer {
-  const total = numberOption("timeout.total", ms, 0, {
-    min: 0,
-    minExclusive: true,
-    infinite: true,
-  });
+  const total = numberOption("timeout.total", ms, LIMIT);
   return (next: Handler): Handler =>
     function deadline(call: Call): Promise<Response> {
       if (total !== Number.POSITIVE_INFINITY) call.scope.setTotalTimeout(total);

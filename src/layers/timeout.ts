@@ -1,4 +1,4 @@
-import { numberOption } from "../options/validate";
+import { LIMIT, numberOption } from "../options/validate";
 import type { Call, Handler, Layer } from "../types";
 
 /**
@@ -13,11 +13,7 @@ import type { Call, Handler, Layer } from "../types";
  * ```
  */
 export function timeout(ms: number): Layer {
-  const limit = numberOption("timeout.attempt", ms, 0, {
-    min: 0,
-    minExclusive: true,
-    infinite: true,
-  });
+  const limit = numberOption("timeout.attempt", ms, LIMIT);
   return (next: Handler): Handler =>
     function timeout(call: Call): Promise<Response> {
       call.attemptTimeout = limit;

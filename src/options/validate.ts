@@ -1,15 +1,19 @@
 /**
- * Small validators shared by every `resolveXOptions()`: each throws a `TypeError` (wrong
- * type) or `RangeError` (out of range) whose message names the option and the accepted
- * range, and returns the value or its documented default.
+ * The one place where options are validated. Every `resolveXOptions()` describes its options
+ * as a table of {@link Fields} and hands it to {@link sectionOption}, which rejects unknown
+ * keys, checks every value, fills in the defaults and builds the resolved object. Errors are a
+ * `TypeError` (wrong type, unknown key) or a `RangeError` (out of range) whose message names
+ * the option by its full path and says what it accepts, so a typo fails at construction with
+ * a message that says what to fix rather than misbehaving later.
  */
 
 /**
- * A short, readable rendering of a bad value for error messages.
+ * A short, readable rendering of a bad value for error messages; never dumps whole objects.
  *
  * @example
  * ```ts
  * describe("x"); // → "\"x\""
+ * describe([1, 2]); // → "an array of 2"
  * ```
  */
 export function describe(value: unknown): string {
@@ -20,78 +24,168 @@ export function describe(value: unknown): string {
   return String(value);
 }
 
-export interface NumberRange {
-  /** Smallest accepted value (inclusive unless `minExclusive`). */
-  min?: number;
-  max?: number;
-  minExclusive?: boolean;
-  integer?: boolean;
-  /** Accept `Infinity` (e.g. "no limit"). */
-  infinite?: boolean;
-}
-
 /**
- * Validates an optional number option.
+ * What a numeric option accepts, and its default. Bounds are inclusive unless marked open,
+ * and every rule has at least one. A bound or default given as a string names an earlier
+ * field of the same section and takes its resolved value (`max: { min: "initial" }`: the
+ * maximum may not be below the initial value). A default is clamped into the range, so
+ * `{ default: 10, max: "window" }` defaults to the window when that is smaller.
  *
  * @example
  * ```ts
- * const attempts = numberOption("retry.attempts", options.attempts, 3, { min: 1, integer: true });
+ * const share: NumberRule = { default: 0.5, min: 0, max: 1, minOpen: true }; // in (0, 1]
+ * ```
+ */
+export interface NumberRule {
+  /** The value of an absent option; without one, the option is required. */
+  default?: number | string;
+  min?: number | string;
+  max?: number | string;
+  minOpen?: boolean;
+  maxOpen?: boolean;
+  integer?: boolean;
+  /** Accepts `Infinity` (for limits: "none"). */
+  infinite?: boolean;
+  /** Accepts `false` (the feature switched off) and resolves it as `false`. */
+  orFalse?: boolean;
+}
+
+/** An integer >= 1: a number of calls, hosts, probes… */
+export const COUNT: NumberRule = { min: 1, integer: true };
+/** A number > 0: a duration or a factor that must not be zero. */
+export const POSITIVE: NumberRule = { min: 0, minOpen: true };
+/** A share in (0, 1]. */
+export const SHARE: NumberRule = { min: 0, max: 1, minOpen: true };
+/** A time limit in ms: > 0, `Infinity` for none. */
+export const LIMIT: NumberRule = { min: 0, minOpen: true, infinite: true };
+
+/**
+ * Validates a number against `rule`; `siblings` holds the resolved fields of the same section
+ * that the rule may name. Returns the value, or the rule's default when it is `undefined`.
+ *
+ * @example
+ * ```ts
+ * numberOption("retry.attempts", 0, { default: 3, min: 1, max: 100, integer: true });
+ * // RangeError: retry.attempts must be an integer in [1, 100], got 0
  * ```
  */
 export function numberOption(
-  name: string,
+  path: string,
   value: unknown,
-  fallback: number,
-  range: NumberRange = {},
+  rule: NumberRule,
+  siblings: Record<string, unknown> = {},
 ): number {
-  if (value === undefined) return fallback;
-  const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY } = range;
-  const accepted = `${range.integer ? "an integer" : "a number"} ${rangeText(range)}`;
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`${name} must be ${accepted}, got ${describe(value)}`);
+  const resolve = (bound: number | string | undefined) =>
+    typeof bound === "string" ? (siblings[bound] as number) : bound;
+  const min = resolve(rule.min);
+  const max = resolve(rule.max);
+  const fallback = resolve(rule.default);
+  if (value === undefined && fallback !== undefined) {
+    const atLeast = Math.max(fallback, min ?? fallback);
+    return Math.min(atLeast, max ?? atLeast);
   }
-  const tooSmall = range.minExclusive ? value <= min : value < min;
   if (
-    tooSmall ||
-    value > max ||
-    (!range.infinite && !Number.isFinite(value)) ||
-    (range.integer && Number.isFinite(value) && !Number.isInteger(value))
+    typeof value === "number" &&
+    !Number.isNaN(value) &&
+    (rule.infinite || Number.isFinite(value)) &&
+    (min === undefined || (rule.minOpen ? value > min : value >= min)) &&
+    (max === undefined || (rule.maxOpen ? value < max : value <= max)) &&
+    (!rule.integer || Number.isInteger(value))
   ) {
-    throw new RangeError(`${name} must be ${accepted}, got ${describe(value)}`);
+    return value;
   }
-  return value;
-}
-
-function rangeText({ min, max, minExclusive }: NumberRange): string {
-  const low = min === undefined ? "(-∞" : `${minExclusive ? "(" : "["}${min}`;
-  const high = max === undefined ? "∞)" : `${max}]`;
-  return `in ${low}, ${high}`;
+  const range =
+    min === undefined
+      ? `${rule.maxOpen ? "<" : "<="} ${max}`
+      : max === undefined
+        ? `${rule.minOpen ? ">" : ">="} ${min}`
+        : `in ${rule.minOpen ? "(" : "["}${min}, ${max}${rule.maxOpen ? ")" : "]"}`;
+  const message = `${path} must be ${rule.integer ? "an integer" : "a number"} ${range}, got ${describe(value)}`;
+  throw typeof value === "number" ? new RangeError(message) : new TypeError(message);
 }
 
 /**
- * Validates that an option is a plain object (or undefined) and rejects unknown keys, so a
- * misspelt or renamed option throws instead of being silently ignored.
+ * How each field of a section resolves: a {@link NumberRule}, or a function of the raw value
+ * and the field's path (for nested sections, enums, functions, lists).
  *
  * @example
  * ```ts
- * const retry = objectOption("retry", options.retry, ["attempts", "backoff", "on", "budget"]);
+ * const fields: Fields<{ initial: number; jitter: Jitter }> = {
+ *   initial: { default: 50, min: 0 },
+ *   jitter: (value, path) => enumOption(path, value, "full", ["full", "none"]),
+ * };
  * ```
  */
-export function objectOption(
-  name: string,
+export type Fields<T> = {
+  [K in keyof T]-?:
+    | ([T[K]] extends [number | false] ? NumberRule : never)
+    | ((value: unknown, path: string) => T[K]);
+};
+
+/**
+ * Resolves a section of options (an object, or `undefined` for all defaults) through its
+ * table of fields, in the table's order. Unknown keys throw, so a misspelt or renamed option
+ * is not silently ignored. `alternatives` completes the type error for a section that also
+ * takes shorthands (", a number or false"); `prefix` is what field paths start with.
+ *
+ * @example
+ * ```ts
+ * const openFor = sectionOption("breaker.openFor", options.openFor, {
+ *   initial: { default: 5_000, ...POSITIVE },
+ *   max: { default: 60_000, min: "initial" },
+ * });
+ * ```
+ */
+export function sectionOption<T>(
+  path: string,
   value: unknown,
-  keys: readonly string[],
-): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw new TypeError(`${name} must be an object, got ${describe(value)}`);
+  fields: Fields<T>,
+  alternatives = "",
+  prefix = `${path}.`,
+): T {
+  const raw = (value === undefined ? {} : value) as Record<string, unknown>;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new TypeError(`${path} must be an object${alternatives}, got ${describe(value)}`);
   }
-  for (const key of Object.keys(value)) {
+  const keys = Object.keys(fields);
+  for (const key of Object.keys(raw)) {
     if (!keys.includes(key)) {
-      throw new TypeError(`${name}.${key} is not an option; expected one of ${keys.join(", ")}`);
+      throw new TypeError(`${path}.${key} is not an option; expected one of ${keys.join(", ")}`);
     }
   }
-  return value as Record<string, unknown>;
+  const resolved: Record<string, unknown> = {};
+  for (const key of keys) {
+    const field = fields[key as keyof T] as
+      | NumberRule
+      | ((value: unknown, path: string) => unknown);
+    const given = raw[key];
+    resolved[key] =
+      typeof field === "function"
+        ? field(given, prefix + key)
+        : given === false && field.orFalse
+          ? false
+          : numberOption(prefix + key, given, field, resolved);
+  }
+  return resolved as T;
+}
+
+/**
+ * A section that can be switched off: `false` resolves to `false`, `true` to the defaults.
+ * An absent section is on with its defaults, or off when `on` is `false`.
+ *
+ * @example
+ * ```ts
+ * const fields: Fields<BreakerFields> = { failureRate: switchable(FAILURE_RATE), … };
+ * ```
+ */
+export function switchable<T>(
+  fields: NoInfer<Fields<T>>,
+  on = true,
+): (value: unknown, path: string) => T | false {
+  return (value, path) =>
+    value === false || (value === undefined && !on)
+      ? false
+      : sectionOption(path, value === true ? {} : value, fields, " or false");
 }
 
 /**
@@ -103,15 +197,15 @@ export function objectOption(
  * ```
  */
 export function enumOption<T extends string>(
-  name: string,
+  path: string,
   value: unknown,
   fallback: T,
   allowed: readonly T[],
 ): T {
   if (value === undefined) return fallback;
-  if (typeof value !== "string" || !allowed.includes(value as T)) {
+  if (!allowed.includes(value as T)) {
     throw new TypeError(
-      `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`,
+      `${path} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`,
     );
   }
   return value as T;
@@ -122,13 +216,12 @@ export function enumOption<T extends string>(
  *
  * @example
  * ```ts
- * const fetch = functionOption("fetch", options.fetch);
+ * const fetch = functionOption<FetchLike>("fetch", options.fetch);
  * ```
  */
-export function functionOption<F extends Function>(name: string, value: unknown): F | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "function") {
-    throw new TypeError(`${name} must be a function, got ${describe(value)}`);
+export function functionOption<F extends Function>(path: string, value: unknown): F | undefined {
+  if (value !== undefined && typeof value !== "function") {
+    throw new TypeError(`${path} must be a function, got ${describe(value)}`);
   }
-  return value as F;
+  return value as F | undefined;
 }

@@ -1,4 +1,11 @@
-import { enumOption, numberOption, objectOption } from "../options/validate";
+import {
+  describe,
+  enumOption,
+  type Fields,
+  numberOption,
+  sectionOption,
+  switchable,
+} from "../options/validate";
 import type { Jitter, ResolvedBackoff } from "./backoff";
 
 /**
@@ -37,6 +44,9 @@ export interface RetryOptions {
   bodyLimit?: number;
 }
 
+/** The statuses retried by default: too many requests, bad gateway, unavailable, gateway timeout. */
+export const DEFAULT_RETRY_ON: readonly number[] = [429, 502, 503, 504];
+
 /** {@link RetryOptions} with every default applied. */
 export interface ResolvedRetryOptions {
   attempts: number;
@@ -46,6 +56,36 @@ export interface ResolvedRetryOptions {
   maxRetryAfter: number;
   bodyLimit: number;
 }
+
+const STATUS = { min: 100, max: 599, integer: true };
+
+const FIELDS: Fields<ResolvedRetryOptions> = {
+  attempts: { default: 3, min: 1, max: 100, integer: true },
+  backoff: (value, path) =>
+    sectionOption<ResolvedBackoff>(path, value, {
+      initial: { default: 50, min: 0 },
+      max: { default: 1_000, min: "initial" },
+      multiplier: { default: 2, min: 1, max: 100 },
+      jitter: (jitter, name) =>
+        enumOption(name, jitter, "full", ["full", "equal", "decorrelated", "none"]),
+    }),
+  on: (value, path) => {
+    if (value === undefined) return new Set(DEFAULT_RETRY_ON);
+    if (!Array.isArray(value)) {
+      throw new TypeError(`${path} must be an array of HTTP status codes, got ${describe(value)}`);
+    }
+    for (const [index, status] of value.entries())
+      numberOption(`${path}[${index}]`, status, STATUS);
+    return new Set(value as number[]);
+  },
+  budget: switchable({
+    ratio: { default: 0.2, min: 0, max: 1_000 },
+    minPerSecond: { default: 10, min: 0 },
+    window: { default: 10_000, min: 1_000, max: 3_600_000 },
+  }),
+  maxRetryAfter: { default: 30_000, min: 0, infinite: true },
+  bodyLimit: { default: 1 << 20, min: 0, integer: true },
+};
 
 /**
  * Validates and fills in retry options; throws a `TypeError`/`RangeError` naming the option.
@@ -59,76 +99,11 @@ export interface ResolvedRetryOptions {
 export function resolveRetryOptions(
   options: RetryOptions | number | false | undefined,
 ): ResolvedRetryOptions {
-  if (options === false) return resolveRetryOptions({ attempts: 1 });
-  if (typeof options === "number") return resolveRetryOptions({ attempts: options });
-  const retry = objectOption("retry", options, [
-    "attempts",
-    "backoff",
-    "on",
-    "budget",
-    "maxRetryAfter",
-    "bodyLimit",
-  ]);
-  const backoff = objectOption("retry.backoff", retry.backoff, [
-    "initial",
-    "max",
-    "multiplier",
-    "jitter",
-  ]);
-  const initial = numberOption("retry.backoff.initial", backoff.initial, 50, { min: 0 });
-  const max = numberOption("retry.backoff.max", backoff.max, Math.max(1_000, initial), {
-    min: initial,
-  });
-  return {
-    attempts: numberOption("retry.attempts", retry.attempts, 3, {
-      min: 1,
-      max: 100,
-      integer: true,
-    }),
-    backoff: {
-      initial,
-      max,
-      multiplier: numberOption("retry.backoff.multiplier", backoff.multiplier, 2, {
-        min: 1,
-        max: 100,
-      }),
-      jitter: enumOption("retry.backoff.jitter", backoff.jitter, "full", [
-        "full",
-        "equal",
-        "decorrelated",
-        "none",
-      ]),
-    },
-    on: resolveStatuses(retry.on),
-    budget: resolveBudget(retry.budget),
-    maxRetryAfter: numberOption("retry.maxRetryAfter", retry.maxRetryAfter, 30_000, {
-      min: 0,
-      infinite: true,
-    }),
-    bodyLimit: numberOption("retry.bodyLimit", retry.bodyLimit, 1 << 20, { min: 0, integer: true }),
-  };
-}
-
-function resolveStatuses(value: unknown): ReadonlySet<number> {
-  if (value === undefined) return new Set([429, 502, 503, 504]);
-  if (!Array.isArray(value)) {
-    throw new TypeError("retry.on must be an array of HTTP status codes");
-  }
-  for (const [index, status] of value.entries()) {
-    numberOption(`retry.on[${index}]`, status, 0, { min: 100, max: 599, integer: true });
-  }
-  return new Set(value as number[]);
-}
-
-function resolveBudget(value: unknown): ResolvedRetryOptions["budget"] {
-  if (value === false) return false;
-  const budget = objectOption("retry.budget", value, ["ratio", "minPerSecond", "window"]);
-  return {
-    ratio: numberOption("retry.budget.ratio", budget.ratio, 0.2, { min: 0, max: 1_000 }),
-    minPerSecond: numberOption("retry.budget.minPerSecond", budget.minPerSecond, 10, { min: 0 }),
-    window: numberOption("retry.budget.window", budget.window, 10_000, {
-      min: 1_000,
-      max: 3_600_000,
-    }),
-  };
+  const attempts = options === false ? 1 : options;
+  return sectionOption(
+    "retry",
+    typeof attempts === "number" ? { attempts } : attempts,
+    FIELDS,
+    ", a number or false",
+  );
 }
