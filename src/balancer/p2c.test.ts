@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PeakEwma } from "../stats/peak-ewma";
 import type { BalancerCandidate } from "./candidate";
-import { type PickSample, p2cCost, pickP2C, UNKNOWN_LATENCY_PENALTY } from "./p2c";
+import {
+  ACTIVE_REQUEST_BIAS,
+  type PickSample,
+  p2cCost,
+  pickP2C,
+  UNKNOWN_LATENCY_PENALTY,
+} from "./p2c";
 
 /** mulberry32: a small seeded PRNG. */
 function seeded(seed: number): () => number {
@@ -30,11 +36,23 @@ function sequence(...values: number[]): () => number {
 }
 
 describe("p2cCost", () => {
-  it("is peak-EWMA latency × (in-flight + 1) / weight", () => {
+  it("is peak-EWMA latency × ((in-flight + 1) / weight) ^ 0.75", () => {
+    expect(ACTIVE_REQUEST_BIAS).toBe(0.75);
     expect(p2cCost(candidate(1, 0, 20), 0)).toBe(20);
-    expect(p2cCost(candidate(1, 3, 20), 0)).toBe(80);
+    expect(p2cCost(candidate(1, 3, 20), 0)).toBeCloseTo(20 * 4 ** 0.75, 12); // ≈ 56.6, not 80
+    expect(p2cCost(candidate(1, 15, 20), 0)).toBeCloseTo(160, 12);
     expect(p2cCost(candidate(4, 3, 20), 0)).toBe(20);
     expect(p2cCost(candidate(1, 0, 20), 10_000)).toBeCloseTo(20 * Math.exp(-1), 12);
+  });
+
+  it("equalises at in-flight counts proportional to weight when latencies are equal", () => {
+    expect(p2cCost(candidate(3, 8, 20), 0)).toBeCloseTo(p2cCost(candidate(1, 2, 20), 0), 12);
+  });
+
+  it("lets an idle 10x slower upstream win only once a fast one has 21 calls in flight", () => {
+    const slow = candidate(1, 0, 200);
+    expect(p2cCost(candidate(1, 20, 20), 0)).toBeLessThan(p2cCost(slow, 0));
+    expect(p2cCost(candidate(1, 21, 20), 0)).toBeGreaterThan(p2cCost(slow, 0));
   });
 
   it("makes an idle upstream without history free, and one with a probe out prohibitive", () => {
@@ -50,7 +68,7 @@ describe("p2cCost", () => {
   it("uses the EWMA's initial value for an idle upstream without history", () => {
     const c = candidate(2, 0);
     c.ewma = new PeakEwma({ initial: 50 });
-    expect(p2cCost(c, 0)).toBe(25);
+    expect(p2cCost(c, 0)).toBeCloseTo(50 / 2 ** ACTIVE_REQUEST_BIAS, 12);
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_EWMA_DECAY, PeakEwma } from "./peak-ewma";
+import { DEFAULT_EWMA_DECAY, MIN_SAMPLE_WEIGHT, PeakEwma } from "./peak-ewma";
 
 describe("PeakEwma", () => {
   it("has no history and reports the initial value before the first observation", () => {
@@ -26,27 +26,36 @@ describe("PeakEwma", () => {
     expect(ewma.valueAt(2)).toBe(900);
   });
 
-  it("blends a lower sample with weight 1 - exp(-elapsed/decay)", () => {
+  it("blends a lower sample with weight 1 - exp(-elapsed/decay) × (1 - 1/8)", () => {
+    expect(MIN_SAMPLE_WEIGHT).toBe(1 / 8);
     const ewma = new PeakEwma({ decay: 10_000 });
     ewma.observe(100, 0);
     ewma.observe(50, 1_000);
-    const keep = Math.exp(-1_000 / 10_000);
+    const keep = Math.exp(-1_000 / 10_000) * (7 / 8);
     const expected = 100 * keep + 50 * (1 - keep);
     expect(ewma.valueAt(1_000)).toBeCloseTo(expected, 12);
     ewma.observe(20, 4_000);
-    const keep2 = Math.exp(-3_000 / 10_000);
+    const keep2 = Math.exp(-3_000 / 10_000) * (7 / 8);
     expect(ewma.valueAt(4_000)).toBeCloseTo(expected * keep2 + 20 * (1 - keep2), 12);
   });
 
-  it("weights samples by elapsed time, not by their number", () => {
-    const many = new PeakEwma({ decay: 1_000 });
-    const one = new PeakEwma({ decay: 1_000 });
-    many.observe(100, 0);
-    one.observe(100, 0);
-    for (let t = 10; t <= 1_000; t += 10) many.observe(10, t);
-    one.observe(10, 1_000);
-    expect(many.valueAt(1_000)).toBeCloseTo(one.valueAt(1_000), 9);
-    expect(one.valueAt(1_000)).toBeCloseTo(100 * Math.exp(-1) + 10 * (1 - Math.exp(-1)), 12);
+  it("forgets a peak after about 8 answers however close together they come", () => {
+    const ewma = new PeakEwma({ decay: 10_000 });
+    ewma.observe(20, 0);
+    ewma.observe(100, 1);
+    for (let t = 2; t < 10; t++) ewma.observe(20, t); // 8 answers within 8 ms
+    // Time alone would have kept ~99.9% of the peak; each answer takes at least 1/8 of it.
+    expect(ewma.valueAt(10)).toBeLessThan(20 + 80 * 0.35);
+    expect(ewma.valueAt(10)).toBeGreaterThan(20 + 80 * 0.33);
+  });
+
+  it("is weighted by time when answers are sparse: one answer after a long gap counts fully", () => {
+    const sparse = new PeakEwma({ decay: 1_000 });
+    sparse.observe(100, 0);
+    sparse.observe(10, 5_000);
+    const keep = Math.exp(-5) * (7 / 8);
+    expect(sparse.valueAt(5_000)).toBeCloseTo(100 * keep + 10 * (1 - keep), 12);
+    expect(sparse.valueAt(5_000)).toBeLessThan(10.6);
   });
 
   it("decays towards zero while idle, as estimate × exp(-idle/decay)", () => {
@@ -62,9 +71,11 @@ describe("PeakEwma", () => {
   it("does not let out-of-order times move the estimate backwards in time", () => {
     const ewma = new PeakEwma({ decay: 1_000 });
     ewma.observe(100, 2_000);
-    ewma.observe(10, 1_000); // earlier than the last observation: no elapsed time, no weight
-    expect(ewma.valueAt(2_000)).toBe(100);
-    expect(ewma.valueAt(1_500)).toBe(100);
+    ewma.observe(10, 1_000); // earlier than the last observation: no elapsed time, weight 1/8
+    const expected = 100 * (7 / 8) + 10 / 8;
+    expect(ewma.valueAt(2_000)).toBe(expected);
+    expect(ewma.valueAt(1_500)).toBe(expected); // and the decay clock was not moved back
+    expect(ewma.valueAt(3_000)).toBeCloseTo(expected * Math.exp(-1), 12);
   });
 
   it("ignores NaN and treats negative samples as 0", () => {

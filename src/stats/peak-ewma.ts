@@ -27,11 +27,24 @@ export interface PeakEwmaOptions {
 export const DEFAULT_EWMA_DECAY = 10_000;
 
 /**
- * Peak-sensitive, time-weighted moving average of latency (Finagle's and Linkerd's
- * "peak EWMA"). A sample above the estimate replaces it at once, so a slowing upstream is
- * shunned on its first slow answer; a sample below it is blended in with weight
- * `1 - exp(-elapsed / decay)`, so recovery is trusted only gradually and the weighting does
- * not depend on the request rate.
+ * The least weight a sample below the estimate gets, however soon after the previous one it
+ * came: TCP's smoothed-RTT gain (RFC 6298), so a peak is forgotten after about 8 faster
+ * answers. Weighting by time alone makes the estimate of a busy upstream the peak of its last
+ * `decay` ms, i.e. of thousands of answers (≈ its p99.9), while a rarely used upstream is
+ * judged on one or two answers (≈ its median): busy upstreams look several times worse than
+ * they are next to idle ones (bench/balancer.ts, issue 4).
+ */
+export const MIN_SAMPLE_WEIGHT = 1 / 8;
+
+/**
+ * Peak-sensitive moving average of latency (Finagle's and Linkerd's "peak EWMA"). A sample
+ * above the estimate replaces it at once, so a slowing upstream is shunned on its first slow
+ * answer; a sample below it is blended in with weight
+ * `1 - exp(-elapsed / decay) × (1 - MIN_SAMPLE_WEIGHT)`: by the time since the previous
+ * sample (as in Finagle and Linkerd), but at least {@link MIN_SAMPLE_WEIGHT} per sample, so
+ * recovery from a peak takes `decay` ms or about 8 answers, whichever comes first. The
+ * estimate then means the same thing (a recent peak, discounted) at 1 and at 1,000 answers
+ * per `decay`, and upstreams with very different traffic can be compared.
  *
  * Between observations, {@link valueAt} decays the estimate towards zero with the same time
  * constant. An upstream that a balancer stopped choosing because it looked slow thereby
@@ -79,7 +92,7 @@ export class PeakEwma {
   /**
    * Folds one latency sample (ms) observed at `now` into the estimate. Negative values count
    * as 0; NaN is ignored. A `now` earlier than the previous observation (out-of-order
-   * completions) counts as no time elapsed.
+   * completions) counts as no time elapsed: the sample gets {@link MIN_SAMPLE_WEIGHT}.
    *
    * @example
    * ```ts
@@ -99,7 +112,7 @@ export class PeakEwma {
       this.estimate = sample;
     } else {
       const elapsed = now - this.stamp;
-      const keep = elapsed > 0 ? Math.exp(-elapsed / this.decay) : 1;
+      const keep = (elapsed > 0 ? Math.exp(-elapsed / this.decay) : 1) * (1 - MIN_SAMPLE_WEIGHT);
       this.estimate = this.estimate * keep + sample * (1 - keep);
     }
     if (now > this.stamp) this.stamp = now;
