@@ -30,9 +30,10 @@ export const UNKNOWN_LATENCY_PENALTY = 2 ** 50;
  * each call ahead of a new one at a full latency, as if the upstream served them one after
  * another. HTTP upstreams serve them side by side, and with 1 a burst of a few calls on a
  * fast upstream outweighs a 10× slower idle one: with one slow upstream out of four that
- * sent it ~0.4% of calls even with an accurate estimate, and p99.9 to 2.6–3.2× the healthy
- * level (bench/balancer.ts, issue 4). At 0.75 the slow one gets ~0.15% and load still
- * counts: p99 under load-dependent latency moved by at most 3%; 0.5 cost up to 14%.
+ * still sent it ~0.3% of calls with the per-sample EWMA (`MIN_SAMPLE_WEIGHT`), and p99.9 to
+ * 2.4–2.8× the healthy level over seven seeds (bench/balancer.ts, issue 4). At 0.75 the slow
+ * one gets ~0.15% (p99.9 1.3–1.95×) and load still counts: with latency growing with load,
+ * p99 moved by under 3%; 0.5 cost up to 14%.
  */
 export const ACTIVE_REQUEST_BIAS = 0.75;
 
