@@ -52,41 +52,41 @@ const isWorkerd =
  * soon as nothing is pending, so it never keeps a process alive on its own account.
  */
 class SharedTimers {
-  private readonly heap = new TimerHeap();
-  private seq = 0;
-  private armed: ReturnType<typeof setTimeout> | undefined;
-  private armedAt = Number.POSITIVE_INFINITY;
-  private readonly fire = () => this.run();
+  readonly #heap = new TimerHeap();
+  #seq = 0;
+  #armed: ReturnType<typeof setTimeout> | undefined;
+  #armedAt = Number.POSITIVE_INFINITY;
+  readonly #fire = () => this.#run();
 
   set(callback: () => void, ms: number): ManualTimer {
     const timer: ManualTimer = {
       due: now() + Math.max(0, ms),
-      seq: this.seq++,
+      seq: this.#seq++,
       callback,
       index: -1,
     };
-    this.heap.push(timer);
-    if (timer.due < this.armedAt) this.arm(timer.due);
+    this.#heap.push(timer);
+    if (timer.due < this.#armedAt) this.#arm(timer.due);
     return timer;
   }
 
   clear(timer: ManualTimer): void {
-    if (!this.heap.remove(timer)) return;
-    if (this.heap.size === 0) this.idle();
+    if (!this.#heap.remove(timer)) return;
+    if (this.#heap.size === 0) this.#idle();
   }
 
-  private run(): void {
-    this.armed = undefined;
-    this.armedAt = Number.POSITIVE_INFINITY;
+  #run(): void {
+    this.#armed = undefined;
+    this.#armedAt = Number.POSITIVE_INFINITY;
     // Runtimes may wake a little before the due time as `now()` sees it; 1 ms of slack
     // avoids re-arming for a sliver.
     const limit = now() + 1;
     for (
-      let top = this.heap.peek();
+      let top = this.#heap.peek();
       top !== undefined && top.due <= limit;
-      top = this.heap.peek()
+      top = this.#heap.peek()
     ) {
-      this.heap.pop();
+      this.#heap.pop();
       try {
         top.callback();
       } catch (error) {
@@ -95,20 +95,20 @@ class SharedTimers {
         });
       }
     }
-    const next = this.heap.peek();
-    if (next !== undefined) this.arm(next.due);
+    const next = this.#heap.peek();
+    if (next !== undefined) this.#arm(next.due);
   }
 
-  private arm(due: number): void {
-    const armed = this.armed;
-    if (armed !== undefined && due >= this.armedAt) {
+  #arm(due: number): void {
+    const armed = this.#armed;
+    if (armed !== undefined && due >= this.#armedAt) {
       // Already armed early enough: the timer fires, finds this entry not yet due, re-arms.
       refTimer(armed, true);
       return;
     }
     if (armed !== undefined) globalThis.clearTimeout(armed);
-    this.armedAt = due;
-    this.armed = globalThis.setTimeout(this.fire, Math.max(0, due - now()));
+    this.#armedAt = due;
+    this.#armed = globalThis.setTimeout(this.#fire, Math.max(0, due - now()));
   }
 
   /**
@@ -116,13 +116,13 @@ class SharedTimers {
    * place but stops holding the process open: calls one after another then re-use it instead
    * of arming and clearing a runtime timer each. Elsewhere it is cleared.
    */
-  private idle(): void {
-    const armed = this.armed;
+  #idle(): void {
+    const armed = this.#armed;
     if (armed === undefined) return;
     if (refTimer(armed, false)) return;
     globalThis.clearTimeout(armed);
-    this.armed = undefined;
-    this.armedAt = Number.POSITIVE_INFINITY;
+    this.#armed = undefined;
+    this.#armedAt = Number.POSITIVE_INFINITY;
   }
 }
 

@@ -126,10 +126,10 @@ type Listeners = { [K in keyof ClientEventMap]?: Array<(event: ClientEventMap[K]
  * ```
  */
 export class Emitter {
-  private readonly listeners: Listeners = {};
+  readonly #listeners: Listeners = {};
 
   has(name: keyof ClientEventMap): boolean {
-    return this.listeners[name] !== undefined;
+    return this.#listeners[name] !== undefined;
   }
 
   on<K extends keyof ClientEventMap>(
@@ -139,19 +139,21 @@ export class Emitter {
     if (typeof listener !== "function") {
       throw new TypeError(`listener for "${String(name)}" must be a function`);
     }
-    const list = (this.listeners[name] ?? []) as Array<(event: ClientEventMap[K]) => void>;
+    const list = (this.#listeners[name] ?? []) as Array<(event: ClientEventMap[K]) => void>;
     // Copy on write: a listener that unsubscribes during emit does not disturb the loop.
-    (this.listeners as Record<string, unknown>)[name] = [...list, listener];
+    (this.#listeners as Record<string, unknown>)[name] = [...list, listener];
     return () => {
-      const current = this.listeners[name] as Array<(event: ClientEventMap[K]) => void> | undefined;
+      const current = this.#listeners[name] as
+        | Array<(event: ClientEventMap[K]) => void>
+        | undefined;
       if (current === undefined) return;
       const rest = current.filter((l) => l !== listener);
-      (this.listeners as Record<string, unknown>)[name] = rest.length === 0 ? undefined : rest;
+      (this.#listeners as Record<string, unknown>)[name] = rest.length === 0 ? undefined : rest;
     };
   }
 
   emit<K extends keyof ClientEventMap>(name: K, event: ClientEventMap[K]): void {
-    const list = this.listeners[name] as Array<(event: ClientEventMap[K]) => void> | undefined;
+    const list = this.#listeners[name] as Array<(event: ClientEventMap[K]) => void> | undefined;
     if (list === undefined) return;
     for (const listener of list) {
       try {

@@ -34,8 +34,8 @@ export class CallScope {
   totalTimeout = Number.POSITIVE_INFINITY;
   /** Attempts sent so far (the transport counts them). */
   attempts = 0;
-  private active: Abortable[] | undefined;
-  private listening = false;
+  #active: Abortable[] | undefined;
+  #listening = false;
 
   constructor(clock: Clock, callerSignal: AbortSignal | undefined) {
     this.clock = clock;
@@ -68,16 +68,16 @@ export class CallScope {
    */
   track(item: Abortable): void {
     if (this.callerSignal === undefined) return;
-    if (!this.listening) {
+    if (!this.#listening) {
       this.callerSignal.addEventListener("abort", this, { once: true });
-      this.listening = true;
+      this.#listening = true;
     }
-    if (this.active === undefined) this.active = [item];
-    else this.active.push(item);
+    if (this.#active === undefined) this.#active = [item];
+    else this.#active.push(item);
   }
 
   untrack(item: Abortable): void {
-    const active = this.active;
+    const active = this.#active;
     if (active === undefined) return;
     const index = active.indexOf(item);
     if (index !== -1) active.splice(index, 1);
@@ -85,10 +85,10 @@ export class CallScope {
 
   /** The caller's signal fired: abort everything in flight with the caller's reason. */
   handleEvent(): void {
-    const active = this.active;
+    const active = this.#active;
     if (active === undefined) return;
     const reason = this.callerSignal!.reason;
-    this.active = undefined;
+    this.#active = undefined;
     for (const item of active) item.abort(reason);
   }
 
@@ -97,10 +97,10 @@ export class CallScope {
    * signal, so aborting after the headers still cancels the body, as with `fetch`.
    */
   finish(returnedResponse: boolean): void {
-    if (returnedResponse || !this.listening) return;
+    if (returnedResponse || !this.#listening) return;
     this.callerSignal!.removeEventListener("abort", this);
-    this.listening = false;
-    this.active = undefined;
+    this.#listening = false;
+    this.#active = undefined;
   }
 
   /**
@@ -119,19 +119,23 @@ export class CallScope {
 
 class Sleeper implements Abortable {
   timer: unknown;
-  constructor(
-    private readonly scope: CallScope,
-    private readonly resolve: () => void,
-    private readonly reject: (reason: unknown) => void,
-  ) {}
+  readonly #scope: CallScope;
+  readonly #resolve: () => void;
+  readonly #reject: (reason: unknown) => void;
+
+  constructor(scope: CallScope, resolve: () => void, reject: (reason: unknown) => void) {
+    this.#scope = scope;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
 
   wake(): void {
-    this.scope.untrack(this);
-    this.resolve();
+    this.#scope.untrack(this);
+    this.#resolve();
   }
 
   abort(reason: unknown): void {
-    this.scope.clock.clearTimeout(this.timer);
-    this.reject(reason);
+    this.#scope.clock.clearTimeout(this.timer);
+    this.#reject(reason);
   }
 }

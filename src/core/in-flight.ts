@@ -21,52 +21,52 @@
 const SLOTS = 2 ** 21;
 
 export class InFlight {
-  private readonly expiries: number[] = [];
-  private readonly generations: number[] = [];
-  private readonly free: number[] = [];
-  private active = 0;
-  private earliest = Number.POSITIVE_INFINITY;
+  readonly #expiries: number[] = [];
+  readonly #generations: number[] = [];
+  readonly #free: number[] = [];
+  #active = 0;
+  #earliest = Number.POSITIVE_INFINITY;
 
   /** Records an attempt that must be over by `expiresAt`; returns a token for {@link end}. */
   start(expiresAt: number): number {
-    const slot = this.free.length > 0 ? this.free.pop()! : this.expiries.length;
-    const generation = ((this.generations[slot] ?? -1) + 1) % 2 ** 30;
-    this.generations[slot] = generation;
-    this.expiries[slot] = expiresAt;
-    this.active++;
-    if (expiresAt < this.earliest) this.earliest = expiresAt;
+    const slot = this.#free.length > 0 ? this.#free.pop()! : this.#expiries.length;
+    const generation = ((this.#generations[slot] ?? -1) + 1) % 2 ** 30;
+    this.#generations[slot] = generation;
+    this.#expiries[slot] = expiresAt;
+    this.#active++;
+    if (expiresAt < this.#earliest) this.#earliest = expiresAt;
     return slot + generation * SLOTS;
   }
 
   /** Ends an attempt; a no-op when it already expired (and its slot was swept or reused). */
   end(token: number): void {
     const slot = token % SLOTS;
-    if (this.expiries[slot] === -1 || this.generations[slot] !== (token - slot) / SLOTS) return;
-    this.expiries[slot] = -1;
-    this.free.push(slot);
-    this.active--;
+    if (this.#expiries[slot] === -1 || this.#generations[slot] !== (token - slot) / SLOTS) return;
+    this.#expiries[slot] = -1;
+    this.#free.push(slot);
+    this.#active--;
   }
 
   /** Attempts in flight at `now`, after dropping entries whose deadline has passed. */
   count(now: number): number {
-    if (now >= this.earliest) this.sweep(now);
-    return this.active;
+    if (now >= this.#earliest) this.#sweep(now);
+    return this.#active;
   }
 
-  private sweep(now: number): void {
+  #sweep(now: number): void {
     let earliest = Number.POSITIVE_INFINITY;
-    const expiries = this.expiries;
+    const expiries = this.#expiries;
     for (let slot = 0; slot < expiries.length; slot++) {
       const expiry = expiries[slot]!;
       if (expiry === -1) continue;
       if (expiry <= now) {
         expiries[slot] = -1;
-        this.free.push(slot);
-        this.active--;
+        this.#free.push(slot);
+        this.#active--;
       } else if (expiry < earliest) {
         earliest = expiry;
       }
     }
-    this.earliest = earliest;
+    this.#earliest = earliest;
   }
 }

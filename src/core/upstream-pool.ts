@@ -15,7 +15,7 @@ import { parseUpstreams, type Upstream, type UpstreamInput } from "./upstream";
 export class UpstreamPool {
   /** The current list; replaced (never mutated) by {@link set}, so a pick in progress sees one list. */
   list: readonly Upstream[];
-  private readonly listeners: Array<(added: Upstream[], removed: Upstream[]) => void> = [];
+  readonly #listeners: Array<(added: Upstream[], removed: Upstream[]) => void> = [];
 
   constructor(inputs: readonly UpstreamInput[]) {
     this.list = parseUpstreams(inputs);
@@ -38,12 +38,12 @@ export class UpstreamPool {
     });
     this.list = next;
     const removed = [...byBase.values()];
-    for (const listener of this.listeners) listener(added, removed);
+    for (const listener of this.#listeners) listener(added, removed);
   }
 
   /** Called after every {@link set} with the upstreams added and removed. */
   onChange(listener: (added: Upstream[], removed: Upstream[]) => void): void {
-    this.listeners.push(listener);
+    this.#listeners.push(listener);
   }
 
   /**
@@ -58,10 +58,10 @@ export class UpstreamPool {
       if (url.startsWith("//")) throw notConfigured(url);
       return { target: `/${url}`, pinned: undefined };
     }
-    return this.match(url) ?? this.match(normalise(url)) ?? throwNotConfigured(url);
+    return this.#match(url) ?? this.#match(normalise(url)) ?? throwNotConfigured(url);
   }
 
-  private match(url: string): ResolvedTarget | undefined {
+  #match(url: string): ResolvedTarget | undefined {
     for (const upstream of this.list) {
       const base = upstream.base;
       if (url.startsWith(base)) {

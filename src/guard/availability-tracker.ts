@@ -44,82 +44,82 @@ export interface AvailabilityFigures {
  * ```
  */
 export class AvailabilityTracker {
-  private up: boolean;
-  private stateSince: number;
-  private readonly start: number;
-  private upTime = 0;
-  private downTime = 0;
-  private repairTime = 0;
-  private failures = 0;
-  private repairs = 0;
-  private reason: string | null = null;
+  #up: boolean;
+  #stateSince: number;
+  readonly #start: number;
+  #upTime = 0;
+  #downTime = 0;
+  #repairTime = 0;
+  #failures = 0;
+  #repairs = 0;
+  #reason: string | null = null;
 
   /** Starts tracking at `now`, up unless told otherwise (an initial outage is no failure). */
   constructor(now: number, initial: "up" | "down" = "up") {
     if (!Number.isFinite(now)) throw new RangeError(`now must be a finite number, got ${now}`);
-    this.start = now;
-    this.stateSince = now;
-    this.up = initial === "up";
+    this.#start = now;
+    this.#stateSince = now;
+    this.#up = initial === "up";
   }
 
   /** Whether the upstream is currently up. */
   get state(): "up" | "down" {
-    return this.up ? "up" : "down";
+    return this.#up ? "up" : "down";
   }
 
   /** Records a failure at `now`; returns false (and changes nothing) if already down. */
   markDown(now: number, reason: string): boolean {
-    if (!this.up) return false;
-    const at = this.clamp(now);
-    this.upTime += at - this.stateSince;
-    this.stateSince = at;
-    this.up = false;
-    this.failures++;
-    this.reason = reason;
+    if (!this.#up) return false;
+    const at = this.#clamp(now);
+    this.#upTime += at - this.#stateSince;
+    this.#stateSince = at;
+    this.#up = false;
+    this.#failures++;
+    this.#reason = reason;
     return true;
   }
 
   /** Records a repair at `now`; returns false (and changes nothing) if already up. */
   markUp(now: number): boolean {
-    if (this.up) return false;
-    const at = this.clamp(now);
-    const outage = at - this.stateSince;
-    this.downTime += outage;
+    if (this.#up) return false;
+    const at = this.#clamp(now);
+    const outage = at - this.#stateSince;
+    this.#downTime += outage;
     // An outage that was there when tracking began followed no failure: it is no repair.
-    if (this.failures > 0) {
-      this.repairTime += outage;
-      this.repairs++;
+    if (this.#failures > 0) {
+      this.#repairTime += outage;
+      this.#repairs++;
     }
-    this.stateSince = at;
-    this.up = true;
+    this.#stateSince = at;
+    this.#up = true;
     return true;
   }
 
   /** The figures at `now` (a fresh object). */
   figures(now: number): AvailabilityFigures {
-    const current = this.clamp(now) - this.stateSince;
-    const up = this.upTime + (this.up ? current : 0);
-    const down = this.downTime + (this.up ? 0 : current);
+    const current = this.#clamp(now) - this.#stateSince;
+    const up = this.#upTime + (this.#up ? current : 0);
+    const down = this.#downTime + (this.#up ? 0 : current);
     const total = up + down;
-    const uptimeRatio = total > 0 ? up / total : this.up ? 1 : 0;
-    const mtbf = this.failures > 0 ? up / this.failures : null;
-    const mttr = this.repairs > 0 ? this.repairTime / this.repairs : null;
+    const uptimeRatio = total > 0 ? up / total : this.#up ? 1 : 0;
+    const mtbf = this.#failures > 0 ? up / this.#failures : null;
+    const mttr = this.#repairs > 0 ? this.#repairTime / this.#repairs : null;
     const known = mtbf !== null && mttr !== null && mtbf + mttr > 0;
     return {
       state: this.state,
-      since: this.stateSince,
-      trackingSince: this.start,
-      failures: this.failures,
+      since: this.#stateSince,
+      trackingSince: this.#start,
+      failures: this.#failures,
       mtbf,
       mttr,
       availability: known ? mtbf / (mtbf + mttr) : uptimeRatio,
       uptimeRatio,
-      reason: this.reason,
+      reason: this.#reason,
     };
   }
 
   /** `now`, but never before the current state began, nor NaN or infinite. */
-  private clamp(now: number): number {
-    return Number.isFinite(now) && now > this.stateSince ? now : this.stateSince;
+  #clamp(now: number): number {
+    return Number.isFinite(now) && now > this.#stateSince ? now : this.#stateSince;
   }
 }

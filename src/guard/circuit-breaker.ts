@@ -43,44 +43,46 @@ type Kind = BreakerState["kind"];
  * ```
  */
 export class CircuitBreaker {
-  private current: Kind = "closed";
-  private since = 0;
-  private until = 0;
-  private tripCount = 0;
-  private decayFrom = 0;
-  private probes = 0;
-  private probeSuccesses = 0;
-  private lastProbeAt = 0;
-  private generation = 0;
-  private readonly strategies: BreakerStrategy[];
+  #current: Kind = "closed";
+  #since = 0;
+  #until = 0;
+  #tripCount = 0;
+  #decayFrom = 0;
+  #probes = 0;
+  #probeSuccesses = 0;
+  #lastProbeAt = 0;
+  #generation = 0;
+  readonly #strategies: BreakerStrategy[];
+  readonly #options: ResolvedBreakerOptions;
+  readonly #random: Random;
+  readonly #onTransition: TransitionListener | undefined;
 
-  constructor(
-    private readonly options: ResolvedBreakerOptions,
-    private readonly random: Random,
-    private readonly onTransition?: TransitionListener,
-  ) {
-    this.strategies = createStrategies(options);
+  constructor(options: ResolvedBreakerOptions, random: Random, onTransition?: TransitionListener) {
+    this.#options = options;
+    this.#random = random;
+    this.#onTransition = onTransition;
+    this.#strategies = createStrategies(options);
   }
 
   /** The state's kind, without allocating (use this on hot paths rather than `state`). */
   get kind(): Kind {
-    return this.current;
+    return this.#current;
   }
 
   /** Consecutive trips; lowered lazily (by admit and record) after stable closed periods. */
   get trips(): number {
-    return this.tripCount;
+    return this.#tripCount;
   }
 
   /** The current state as a fresh object (allocates; for stats and events). */
   get state(): BreakerState {
-    switch (this.current) {
+    switch (this.#current) {
       case "open":
-        return { kind: "open", since: this.since, until: this.until, trips: this.tripCount };
+        return { kind: "open", since: this.#since, until: this.#until, trips: this.#tripCount };
       case "half-open":
-        return { kind: "half-open", since: this.since, probesInFlight: this.probes };
+        return { kind: "half-open", since: this.#since, probesInFlight: this.#probes };
       default:
-        return { kind: this.current };
+        return { kind: this.#current };
     }
   }
 
@@ -89,44 +91,44 @@ export class CircuitBreaker {
    * `release` exactly once. An open breaker whose time is up turns half-open here.
    */
   admit(now: number): Permit {
-    const kind = this.current;
+    const kind = this.#current;
     if (kind === "closed") {
-      if (this.tripCount > 0) this.decay(now);
-      return this.generation * 4 + ADMIT;
+      if (this.#tripCount > 0) this.#decay(now);
+      return this.#generation * 4 + ADMIT;
     }
     if (kind === "open") {
-      if (now < this.until) return REJECT;
-      const from = this.before();
-      this.probes = 0;
-      this.probeSuccesses = 0;
-      this.since = now;
-      this.move("half-open", "open-elapsed", now, from);
+      if (now < this.#until) return REJECT;
+      const from = this.#before();
+      this.#probes = 0;
+      this.#probeSuccesses = 0;
+      this.#since = now;
+      this.#move("half-open", "open-elapsed", now, from);
     } else if (kind !== "half-open") {
       return REJECT;
     }
-    if (this.probes >= this.options.halfOpenProbes) {
-      if (now - this.lastProbeAt < this.options.probeTimeout) return REJECT;
+    if (this.#probes >= this.#options.halfOpenProbes) {
+      if (now - this.#lastProbeAt < this.#options.probeTimeout) return REJECT;
       // Probes that never came back (e.g. their invocation was cut off) must not wedge the
       // breaker half-open: forget them, and ignore them should they still report.
-      this.generation++;
-      this.probes = 0;
+      this.#generation++;
+      this.#probes = 0;
     }
-    this.probes++;
-    this.lastProbeAt = now;
-    return this.generation * 4 + PROBE;
+    this.#probes++;
+    this.#lastProbeAt = now;
+    return this.#generation * 4 + PROBE;
   }
 
   /** Whether `admit(now)` would let a call through, without changing anything. */
   peek(now: number): boolean {
-    switch (this.current) {
+    switch (this.#current) {
       case "closed":
         return true;
       case "open":
-        return now >= this.until;
+        return now >= this.#until;
       case "half-open":
         return (
-          this.probes < this.options.halfOpenProbes ||
-          now - this.lastProbeAt >= this.options.probeTimeout
+          this.#probes < this.#options.halfOpenProbes ||
+          now - this.#lastProbeAt >= this.#options.probeTimeout
         );
       default:
         return false;
@@ -144,19 +146,19 @@ export class CircuitBreaker {
       return;
     }
     const kind = permit % 4;
-    if ((permit - kind) / 4 !== this.generation) return;
+    if ((permit - kind) / 4 !== this.#generation) return;
     if (kind === PROBE) {
-      if (this.current !== "half-open") return;
-      this.probes--;
-      if (!success) this.trip("probe-failed", now);
-      else if (++this.probeSuccesses >= this.options.halfOpenProbes)
-        this.close("probes-succeeded", now);
+      if (this.#current !== "half-open") return;
+      this.#probes--;
+      if (!success) this.#trip("probe-failed", now);
+      else if (++this.#probeSuccesses >= this.#options.halfOpenProbes)
+        this.#close("probes-succeeded", now);
       return;
     }
-    if (kind !== ADMIT || this.current !== "closed") return;
-    if (this.tripCount > 0) this.decay(now);
+    if (kind !== ADMIT || this.#current !== "closed") return;
+    if (this.#tripCount > 0) this.#decay(now);
     let reason: string | undefined;
-    const strategies = this.strategies;
+    const strategies = this.#strategies;
     for (let i = 0; i < strategies.length; i++) {
       const strategy = strategies[i]!;
       const open = success
@@ -164,34 +166,34 @@ export class CircuitBreaker {
         : strategy.onFailure(durationMs, now);
       if (open && reason === undefined) reason = strategy.name;
     }
-    if (reason !== undefined) this.trip(reason, now);
+    if (reason !== undefined) this.#trip(reason, now);
   }
 
   /** Hands back a permit whose call ended without saying anything about the upstream. */
   release(permit: Permit): void {
     const kind = permit % 4;
-    if (kind !== PROBE || (permit - kind) / 4 !== this.generation) return;
-    if (this.current === "half-open" && this.probes > 0) this.probes--;
+    if (kind !== PROBE || (permit - kind) / 4 !== this.#generation) return;
+    if (this.#current === "half-open" && this.#probes > 0) this.#probes--;
   }
 
   /** Rejects every call from now on, until `reset`. */
   isolate(now: number): void {
-    if (this.current !== "isolated") this.move("isolated", "isolated", now, this.before());
+    if (this.#current !== "isolated") this.#move("isolated", "isolated", now, this.#before());
   }
 
   /** Closes the breaker and forgets all trips and counts. */
   reset(now: number): void {
-    this.tripCount = 0;
-    if (this.current === "closed") {
-      for (const strategy of this.strategies) strategy.reset();
+    this.#tripCount = 0;
+    if (this.#current === "closed") {
+      for (const strategy of this.#strategies) strategy.reset();
     } else {
-      this.close("reset", now);
+      this.#close("reset", now);
     }
   }
 
   /** The state as versioned plain JSON (see {@link BreakerSnapshot}). */
   snapshot(): BreakerSnapshot {
-    return { v: 1, state: this.state, trips: this.tripCount, decayFrom: this.decayFrom };
+    return { v: 1, state: this.state, trips: this.#tripCount, decayFrom: this.#decayFrom };
   }
 
   /**
@@ -200,58 +202,58 @@ export class CircuitBreaker {
    */
   restore(snapshot: unknown, now: number): void {
     const { state, trips, decayFrom } = parseBreakerSnapshot(snapshot);
-    const from = this.before();
-    const previous = this.current;
-    this.tripCount = trips;
-    this.decayFrom = decayFrom;
+    const from = this.#before();
+    const previous = this.#current;
+    this.#tripCount = trips;
+    this.#decayFrom = decayFrom;
     if (state.kind === "open") {
-      this.since = state.since;
-      this.until = state.until;
+      this.#since = state.since;
+      this.#until = state.until;
     } else if (state.kind === "half-open") {
-      this.since = state.since;
-      this.probes = 0;
-      this.probeSuccesses = 0;
-      this.lastProbeAt = now;
+      this.#since = state.since;
+      this.#probes = 0;
+      this.#probeSuccesses = 0;
+      this.#lastProbeAt = now;
     }
     if (state.kind === "closed" && previous === "closed") return;
-    if (state.kind === "closed") for (const strategy of this.strategies) strategy.reset();
-    this.current = state.kind;
-    this.generation++;
-    if (from && previous !== state.kind) this.onTransition!(from, this.state, "restored", now);
+    if (state.kind === "closed") for (const strategy of this.#strategies) strategy.reset();
+    this.#current = state.kind;
+    this.#generation++;
+    if (from && previous !== state.kind) this.#onTransition!(from, this.state, "restored", now);
   }
 
-  private trip(reason: string, now: number): void {
-    const from = this.before();
-    this.tripCount++;
-    this.since = now;
-    this.until = now + openDuration(this.tripCount, this.options.openFor, this.random);
-    this.move("open", reason, now, from);
+  #trip(reason: string, now: number): void {
+    const from = this.#before();
+    this.#tripCount++;
+    this.#since = now;
+    this.#until = now + openDuration(this.#tripCount, this.#options.openFor, this.#random);
+    this.#move("open", reason, now, from);
   }
 
-  private close(reason: string, now: number): void {
-    const from = this.before();
-    this.decayFrom = now;
-    for (const strategy of this.strategies) strategy.reset();
-    this.move("closed", reason, now, from);
+  #close(reason: string, now: number): void {
+    const from = this.#before();
+    this.#decayFrom = now;
+    for (const strategy of this.#strategies) strategy.reset();
+    this.#move("closed", reason, now, from);
   }
 
   /** Lowers trips by one per `decayAfter` ms spent closed since `decayFrom`. */
-  private decay(now: number): void {
-    const step = this.options.openFor.decayAfter;
-    const steps = Math.floor((now - this.decayFrom) / step);
+  #decay(now: number): void {
+    const step = this.#options.openFor.decayAfter;
+    const steps = Math.floor((now - this.#decayFrom) / step);
     if (steps < 1) return;
-    this.tripCount = steps >= this.tripCount ? 0 : this.tripCount - steps;
-    this.decayFrom += steps * step;
+    this.#tripCount = steps >= this.#tripCount ? 0 : this.#tripCount - steps;
+    this.#decayFrom += steps * step;
   }
 
   /** The state before a change, built only when someone listens. */
-  private before(): BreakerState | undefined {
-    return this.onTransition ? this.state : undefined;
+  #before(): BreakerState | undefined {
+    return this.#onTransition ? this.state : undefined;
   }
 
-  private move(to: Kind, reason: string, now: number, from: BreakerState | undefined): void {
-    this.current = to;
-    this.generation++;
-    if (from) this.onTransition!(from, this.state, reason, now);
+  #move(to: Kind, reason: string, now: number, from: BreakerState | undefined): void {
+    this.#current = to;
+    this.#generation++;
+    if (from) this.#onTransition!(from, this.state, reason, now);
   }
 }

@@ -12,27 +12,31 @@ import type { BreakerStrategy } from "./breaker-strategy";
  */
 export class ConsecutiveFailuresStrategy implements BreakerStrategy {
   readonly name = "consecutive-failures";
-  private count = 0;
-  private lastFailureStart = Number.NEGATIVE_INFINITY;
+  #count = 0;
+  #lastFailureStart = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly threshold: number) {}
+  readonly #threshold: number;
+
+  constructor(threshold: number) {
+    this.#threshold = threshold;
+  }
 
   onSuccess(durationMs: number, now: number): boolean {
     // A success that was sent before the latest failure was sent is older news: a call
     // that went out just before an outage and returned during it must not hide the outage.
-    if (!(now - durationMs < this.lastFailureStart)) this.count = 0;
+    if (!(now - durationMs < this.#lastFailureStart)) this.#count = 0;
     return false;
   }
 
   onFailure(durationMs: number, now: number): boolean {
-    this.count++;
+    this.#count++;
     const sent = now - durationMs;
-    if (sent > this.lastFailureStart) this.lastFailureStart = sent;
-    return this.count >= this.threshold;
+    if (sent > this.#lastFailureStart) this.#lastFailureStart = sent;
+    return this.#count >= this.#threshold;
   }
 
   reset(): void {
-    this.count = 0;
-    this.lastFailureStart = Number.NEGATIVE_INFINITY;
+    this.#count = 0;
+    this.#lastFailureStart = Number.NEGATIVE_INFINITY;
   }
 }

@@ -11,25 +11,25 @@
  * ```
  */
 export class CountWindow {
-  private readonly marks: Uint8Array;
-  private head = 0;
+  readonly #marks: Uint8Array;
+  #head = 0;
   /** Calls in the window (at most `size`). */
   calls = 0;
   /** Marked calls in the window. */
   marked = 0;
 
   constructor(readonly size: number) {
-    this.marks = new Uint8Array(size);
+    this.#marks = new Uint8Array(size);
   }
 
   /** Adds one call, evicting the oldest once the window is full. */
   push(mark: boolean): void {
     const bit = mark ? 1 : 0;
-    if (this.calls === this.size) this.marked -= this.marks[this.head]!;
+    if (this.calls === this.size) this.marked -= this.#marks[this.#head]!;
     else this.calls++;
-    this.marks[this.head] = bit;
+    this.#marks[this.#head] = bit;
     this.marked += bit;
-    this.head = this.head + 1 === this.size ? 0 : this.head + 1;
+    this.#head = this.#head + 1 === this.size ? 0 : this.#head + 1;
   }
 
   /** Whether at least `minCalls` calls are in the window and the marked share is >= `rate`. */
@@ -39,8 +39,8 @@ export class CountWindow {
 
   /** Forgets every call. */
   reset(): void {
-    this.marks.fill(0);
-    this.head = 0;
+    this.#marks.fill(0);
+    this.#head = 0;
     this.calls = 0;
     this.marked = 0;
   }

@@ -15,27 +15,27 @@ import { CountWindow } from "./count-window";
  */
 export class FailureRateStrategy implements BreakerStrategy {
   readonly name = "failure-rate";
-  private readonly calls: CountWindow;
-  private readonly threshold: number;
-  private readonly minCalls: number;
+  readonly #calls: CountWindow;
+  readonly #threshold: number;
+  readonly #minCalls: number;
 
   constructor(options: { threshold: number; window: number; minCalls: number }) {
-    this.calls = new CountWindow(options.window);
-    this.threshold = options.threshold;
-    this.minCalls = options.minCalls;
+    this.#calls = new CountWindow(options.window);
+    this.#threshold = options.threshold;
+    this.#minCalls = options.minCalls;
   }
 
   onSuccess(): boolean {
-    this.calls.push(false);
-    return this.calls.exceeds(this.threshold, this.minCalls);
+    this.#calls.push(false);
+    return this.#calls.exceeds(this.#threshold, this.#minCalls);
   }
 
   onFailure(): boolean {
-    this.calls.push(true);
-    return this.calls.exceeds(this.threshold, this.minCalls);
+    this.#calls.push(true);
+    return this.#calls.exceeds(this.#threshold, this.#minCalls);
   }
 
   reset(): void {
-    this.calls.reset();
+    this.#calls.reset();
   }
 }

@@ -60,28 +60,31 @@ interface Host<K> {
  * ```
  */
 export class OutlierDetector<K = string> {
-  private readonly hosts: (Host<K> | undefined)[] = [];
-  private readonly free: number[] = [];
-  private readonly indices = new Map<K, number>();
-  private ejected = 0;
-  private nextEvaluation = Number.NaN;
+  readonly #hosts: (Host<K> | undefined)[] = [];
+  readonly #free: number[] = [];
+  readonly #indices = new Map<K, number>();
+  #ejected = 0;
+  #nextEvaluation = Number.NaN;
 
-  constructor(
-    private readonly options: ResolvedOutlierOptions,
-    private readonly events: OutlierEvents<K> = {},
-  ) {}
+  readonly #options: ResolvedOutlierOptions;
+  readonly #events: OutlierEvents<K>;
+
+  constructor(options: ResolvedOutlierOptions, events: OutlierEvents<K> = {}) {
+    this.#options = options;
+    this.#events = events;
+  }
 
   /** Number of hosts. */
   get size(): number {
-    return this.indices.size;
+    return this.#indices.size;
   }
 
   /** Adds a host (or returns the index it already has). Other hosts keep their state. */
   add(key: K): number {
-    const existing = this.indices.get(key);
+    const existing = this.#indices.get(key);
     if (existing !== undefined) return existing;
-    const index = this.free.pop() ?? this.hosts.length;
-    this.hosts[index] = {
+    const index = this.#free.pop() ?? this.#hosts.length;
+    this.#hosts[index] = {
       key,
       consecutive: 0,
       lastFailureStart: Number.NEGATIVE_INFINITY,
@@ -91,29 +94,29 @@ export class OutlierDetector<K = string> {
       until: 0,
       timesEjected: 0,
     };
-    this.indices.set(key, index);
+    this.#indices.set(key, index);
     return index;
   }
 
   /** Removes a host, silently even if ejected; returns whether it was there. */
   remove(key: K): boolean {
-    const index = this.indices.get(key);
+    const index = this.#indices.get(key);
     if (index === undefined) return false;
-    if (this.hosts[index]!.ejected) this.ejected--;
-    this.hosts[index] = undefined;
-    this.indices.delete(key);
-    this.free.push(index);
+    if (this.#hosts[index]!.ejected) this.#ejected--;
+    this.#hosts[index] = undefined;
+    this.#indices.delete(key);
+    this.#free.push(index);
     return true;
   }
 
   /** The index of `key`, or -1. */
   indexOf(key: K): number {
-    return this.indices.get(key) ?? -1;
+    return this.#indices.get(key) ?? -1;
   }
 
   /** The key at `index`, or `undefined`. */
   keyOf(index: number): K | undefined {
-    return this.hosts[index]?.key;
+    return this.#hosts[index]?.key;
   }
 
   /**
@@ -122,9 +125,9 @@ export class OutlierDetector<K = string> {
    * failure was sent does not end a streak of failures, since it is older news.
    */
   record(index: number, classification: Classification, now: number, startedAt = now): void {
-    const host = this.hosts[index];
+    const host = this.#hosts[index];
     if (host === undefined || classification === "ignore") return;
-    if (host.ejected && now >= host.until) this.readmit(host, now);
+    if (host.ejected && now >= host.until) this.#readmit(host, now);
     host.calls++;
     if (classification === "success") {
       host.successes++;
@@ -132,63 +135,63 @@ export class OutlierDetector<K = string> {
     } else {
       if (startedAt > host.lastFailureStart) host.lastFailureStart = startedAt;
       host.consecutive++;
-      const limit = this.options.consecutiveFailures;
+      const limit = this.#options.consecutiveFailures;
       if (limit !== false && host.consecutive >= limit && !host.ejected) {
-        this.eject(host, "consecutive-failures", now);
+        this.#eject(host, "consecutive-failures", now);
       }
     }
-    if (!(now < this.nextEvaluation)) this.evaluate(now);
+    if (!(now < this.#nextEvaluation)) this.evaluate(now);
   }
 
   /** Whether the host is ejected at `now`; a host whose time is up is readmitted here. */
   isEjected(index: number, now: number): boolean {
-    const host = this.hosts[index];
+    const host = this.#hosts[index];
     if (host === undefined || !host.ejected) return false;
     if (now < host.until) return true;
-    this.readmit(host, now);
+    this.#readmit(host, now);
     return false;
   }
 
   /** When the host's ejection ends, or `null` if it is not ejected at `now`. */
   ejectedUntil(index: number, now: number): number | null {
-    return this.isEjected(index, now) ? this.hosts[index]!.until : null;
+    return this.isEjected(index, now) ? this.#hosts[index]!.until : null;
   }
 
   /** How many hosts are ejected at `now`. */
   ejectedCount(now: number): number {
-    this.readmitDue(now);
-    return this.ejected;
+    this.#readmitDue(now);
+    return this.#ejected;
   }
 
   /** Readmits hosts whose time is up and runs the interval checks when one is due. */
   evaluate(now: number): void {
-    this.readmitDue(now);
-    if (Number.isNaN(this.nextEvaluation)) {
-      this.nextEvaluation = now + this.options.interval;
+    this.#readmitDue(now);
+    if (Number.isNaN(this.#nextEvaluation)) {
+      this.#nextEvaluation = now + this.#options.interval;
       return;
     }
-    if (now < this.nextEvaluation) return;
-    const interval = this.options.interval;
-    const previous = this.nextEvaluation - interval;
-    this.nextEvaluation = now + interval;
-    const { successRate, failurePercentage } = this.options;
+    if (now < this.#nextEvaluation) return;
+    const interval = this.#options.interval;
+    const previous = this.#nextEvaluation - interval;
+    this.#nextEvaluation = now + interval;
+    const { successRate, failurePercentage } = this.#options;
     if (successRate !== false) {
       const { stdevFactor, minHosts, minRequests } = successRate;
-      const hosts = this.qualifying(minRequests);
+      const hosts = this.#qualifying(minRequests);
       if (hosts.length >= minHosts) {
         const bar = successRateThreshold(hosts.map(successShare), stdevFactor);
-        this.ejectWorst(hosts, (h) => successShare(h) < bar, "success-rate", now);
+        this.#ejectWorst(hosts, (h) => successShare(h) < bar, "success-rate", now);
       }
     }
     if (failurePercentage !== false) {
       const { threshold, minHosts, minRequests } = failurePercentage;
-      const hosts = this.qualifying(minRequests);
+      const hosts = this.#qualifying(minRequests);
       if (hosts.length >= minHosts) {
         const failing = (h: Host<K>) => (h.calls - h.successes) / h.calls >= threshold;
-        this.ejectWorst(hosts, failing, "failure-percentage", now);
+        this.#ejectWorst(hosts, failing, "failure-percentage", now);
       }
     }
-    for (const host of this.hosts) {
+    for (const host of this.#hosts) {
       if (host === undefined) continue;
       host.successes = 0;
       host.calls = 0;
@@ -201,57 +204,57 @@ export class OutlierDetector<K = string> {
   }
 
   /** Hosts in service with at least `minRequests` calls this interval. */
-  private qualifying(minRequests: number): Host<K>[] {
+  #qualifying(minRequests: number): Host<K>[] {
     const hosts: Host<K>[] = [];
-    for (const host of this.hosts) {
+    for (const host of this.#hosts) {
       if (host !== undefined && !host.ejected && host.calls >= minRequests) hosts.push(host);
     }
     return hosts;
   }
 
   /** Ejects the hosts that match, lowest success rate first, as far as the cap allows. */
-  private ejectWorst(
+  #ejectWorst(
     hosts: Host<K>[],
     isOutlier: (host: Host<K>) => boolean,
     reason: EjectionReason,
     now: number,
   ): void {
     const outliers = hosts.filter(isOutlier).sort((a, b) => successShare(a) - successShare(b));
-    for (const host of outliers) if (!host.ejected) this.eject(host, reason, now);
+    for (const host of outliers) if (!host.ejected) this.#eject(host, reason, now);
   }
 
-  private maxEjected(): number {
-    const hosts = this.indices.size;
-    const percent = this.options.maxEjectionPercent;
+  #maxEjected(): number {
+    const hosts = this.#indices.size;
+    const percent = this.#options.maxEjectionPercent;
     if (hosts < 2 || percent === 0) return 0;
     return Math.max(1, Math.floor((hosts * percent) / 100 + 1e-9));
   }
 
-  private eject(host: Host<K>, reason: EjectionReason, now: number): void {
-    if (this.ejected >= this.maxEjected()) this.readmitDue(now);
-    if (this.ejected >= this.maxEjected()) return;
+  #eject(host: Host<K>, reason: EjectionReason, now: number): void {
+    if (this.#ejected >= this.#maxEjected()) this.#readmitDue(now);
+    if (this.#ejected >= this.#maxEjected()) return;
     host.timesEjected++;
-    const { baseEjection, maxEjection } = this.options;
+    const { baseEjection, maxEjection } = this.#options;
     host.until = now + Math.min(maxEjection, baseEjection * host.timesEjected);
     host.ejected = true;
     host.consecutive = 0;
-    this.ejected++;
-    this.events.onEject?.(host.key, reason, host.until, now);
+    this.#ejected++;
+    this.#events.onEject?.(host.key, reason, host.until, now);
   }
 
-  private readmit(host: Host<K>, now: number): void {
+  #readmit(host: Host<K>, now: number): void {
     host.ejected = false;
     host.consecutive = 0;
     host.successes = 0;
     host.calls = 0;
-    this.ejected--;
-    this.events.onReadmit?.(host.key, now);
+    this.#ejected--;
+    this.#events.onReadmit?.(host.key, now);
   }
 
-  private readmitDue(now: number): void {
-    if (this.ejected === 0) return;
-    for (const host of this.hosts) {
-      if (host?.ejected && now >= host.until) this.readmit(host, now);
+  #readmitDue(now: number): void {
+    if (this.#ejected === 0) return;
+    for (const host of this.#hosts) {
+      if (host?.ejected && now >= host.until) this.#readmit(host, now);
     }
   }
 }

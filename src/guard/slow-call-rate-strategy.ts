@@ -16,21 +16,21 @@ import { CountWindow } from "./count-window";
  */
 export class SlowCallRateStrategy implements BreakerStrategy {
   readonly name = "slow-call-rate";
-  private readonly calls: CountWindow;
-  private readonly threshold: number;
-  private readonly rate: number;
-  private readonly minCalls: number;
+  readonly #calls: CountWindow;
+  readonly #threshold: number;
+  readonly #rate: number;
+  readonly #minCalls: number;
 
   constructor(options: { threshold: number; rate: number; window: number; minCalls: number }) {
-    this.calls = new CountWindow(options.window);
-    this.threshold = options.threshold;
-    this.rate = options.rate;
-    this.minCalls = options.minCalls;
+    this.#calls = new CountWindow(options.window);
+    this.#threshold = options.threshold;
+    this.#rate = options.rate;
+    this.#minCalls = options.minCalls;
   }
 
   onSuccess(durationMs: number): boolean {
-    this.calls.push(durationMs > this.threshold);
-    return this.calls.exceeds(this.rate, this.minCalls);
+    this.#calls.push(durationMs > this.#threshold);
+    return this.#calls.exceeds(this.#rate, this.#minCalls);
   }
 
   onFailure(durationMs: number): boolean {
@@ -38,6 +38,6 @@ export class SlowCallRateStrategy implements BreakerStrategy {
   }
 
   reset(): void {
-    this.calls.reset();
+    this.#calls.reset();
   }
 }

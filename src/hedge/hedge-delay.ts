@@ -36,42 +36,42 @@ class Cached {
 export class HedgeDelay {
   /** Latency over all upstreams (winning attempts, and abandoned primaries as lower bounds). */
   readonly all = new LatencyHistogram();
-  private readonly fixed: number | undefined;
-  private readonly percentile: number;
-  private readonly min: number;
-  private readonly max: number;
-  private readonly minSamples: number;
-  private readonly perHistogram = new WeakMap<LatencyHistogram, Cached>();
-  private readonly allCached = new Cached();
+  readonly #fixed: number | undefined;
+  readonly #percentile: number;
+  readonly #min: number;
+  readonly #max: number;
+  readonly #minSamples: number;
+  readonly #perHistogram = new WeakMap<LatencyHistogram, Cached>();
+  readonly #allCached = new Cached();
 
   constructor(options: ResolvedHedgeOptions) {
-    this.fixed = options.fixedDelay;
-    this.percentile = options.percentile;
-    this.min = options.minDelay;
-    this.max = options.maxDelay;
-    this.minSamples = options.minSamples;
+    this.#fixed = options.fixedDelay;
+    this.#percentile = options.percentile;
+    this.#min = options.minDelay;
+    this.#max = options.maxDelay;
+    this.#minSamples = options.minSamples;
   }
 
   /** The shortest delay this estimator can return, ms. */
   get shortest(): number {
-    return this.fixed ?? this.min;
+    return this.#fixed ?? this.#min;
   }
 
   /** The delay in ms for an attempt to the upstream whose latency `histogram` holds. */
   delayFor(histogram: LatencyHistogram | undefined, now: number): number {
-    if (this.fixed !== undefined) return this.fixed;
+    if (this.#fixed !== undefined) return this.#fixed;
     let value = Number.NaN;
     if (histogram !== undefined) {
-      let cached = this.perHistogram.get(histogram);
+      let cached = this.#perHistogram.get(histogram);
       if (cached === undefined) {
         cached = new Cached();
-        this.perHistogram.set(histogram, cached);
+        this.#perHistogram.set(histogram, cached);
       }
-      value = this.read(histogram, cached, now);
+      value = this.#read(histogram, cached, now);
     }
-    if (Number.isNaN(value)) value = this.read(this.all, this.allCached, now);
-    if (Number.isNaN(value)) return this.max;
-    return Math.min(Math.max(value, this.min), this.max);
+    if (Number.isNaN(value)) value = this.#read(this.all, this.#allCached, now);
+    if (Number.isNaN(value)) return this.#max;
+    return Math.min(Math.max(value, this.#min), this.#max);
   }
 
   /** Records a latency (ms) in the fleet-wide histogram. */
@@ -79,17 +79,17 @@ export class HedgeDelay {
     this.all.record(ms, now);
   }
 
-  private read(histogram: LatencyHistogram, cached: Cached, now: number): number {
+  #read(histogram: LatencyHistogram, cached: Cached, now: number): number {
     const count = histogram.count(now);
     const fresh =
       now - cached.at < REFRESH_MS &&
       (count < 2 * cached.count || count === 0) &&
-      (count < this.minSamples || cached.count >= this.minSamples);
+      (count < this.#minSamples || cached.count >= this.#minSamples);
     if (fresh) return cached.value;
     cached.at = now;
     cached.count = count;
     cached.value =
-      count >= this.minSamples ? histogram.percentile(this.percentile, now) : Number.NaN;
+      count >= this.#minSamples ? histogram.percentile(this.#percentile, now) : Number.NaN;
     return cached.value;
   }
 }

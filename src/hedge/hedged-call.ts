@@ -64,95 +64,98 @@ class Leg {
  * ```
  */
 export class HedgedCall {
-  private readonly legs: Leg[] = [];
-  private inFlight = 0;
-  private hedges = 0;
-  private delay = 0;
-  private timer: unknown = undefined;
-  private settled = false;
+  readonly #legs: Leg[] = [];
+  #inFlight = 0;
+  #hedges = 0;
+  #delay = 0;
+  #timer: unknown = undefined;
+  #settled = false;
   /** The failure kept to settle with if nothing better comes: a response or an error. */
-  private failure: Response | undefined = undefined;
-  private failureError: unknown = undefined;
-  private failed = false;
-  private resolve!: (response: Response) => void;
-  private reject!: (reason: unknown) => void;
+  #failure: Response | undefined = undefined;
+  #failureError: unknown = undefined;
+  #failed = false;
+  #resolve!: (response: Response) => void;
+  #reject!: (reason: unknown) => void;
 
-  constructor(
-    private readonly shared: HedgeShared,
-    private readonly call: Call,
-  ) {}
+  readonly #shared: HedgeShared;
+  readonly #call: Call;
+
+  constructor(shared: HedgeShared, call: Call) {
+    this.#shared = shared;
+    this.#call = call;
+  }
 
   /** Sends the primary attempt and arms the hedge timer. */
   run(now: number): Promise<Response> {
     const promise = new Promise<Response>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
+      this.#resolve = resolve;
+      this.#reject = reject;
     });
-    const call = this.call;
-    this.send(call, now);
+    const call = this.#call;
+    this.#send(call, now);
     // The balancer picked the primary's upstream synchronously: its latency sets the delay.
-    this.delay = this.shared.delays.delayFor(call.upstream?.latency, now);
-    if (!this.settled) this.arm(now);
+    this.#delay = this.#shared.delays.delayFor(call.upstream?.latency, now);
+    if (!this.#settled) this.#arm(now);
     return promise;
   }
 
-  private send(call: Call, now: number): void {
+  #send(call: Call, now: number): void {
     const leg = new Leg(call, now);
-    this.legs.push(leg);
-    this.inFlight++;
+    this.#legs.push(leg);
+    this.#inFlight++;
     let sent: Promise<Response>;
     try {
-      sent = this.shared.next(call);
+      sent = this.#shared.next(call);
     } catch (error) {
       sent = Promise.reject(error);
     }
     sent.then(
-      (response) => this.responded(leg, response),
-      (error) => this.errored(leg, error),
+      (response) => this.#responded(leg, response),
+      (error) => this.#errored(leg, error),
     );
   }
 
-  private arm(now: number): void {
-    const scope = this.call.scope;
+  #arm(now: number): void {
+    const scope = this.#call.scope;
     // Never schedule a hedge the deadline would not let through anyway.
-    if (this.hedges >= this.shared.max || now + this.delay >= scope.deadline) return;
-    this.timer = scope.clock.setTimeout(() => this.elapsed(), this.delay);
+    if (this.#hedges >= this.#shared.max || now + this.#delay >= scope.deadline) return;
+    this.#timer = scope.clock.setTimeout(() => this.#elapsed(), this.#delay);
   }
 
-  private elapsed(): void {
-    this.timer = undefined;
-    if (!this.settled) this.hedge("delay", this.call.scope.clock.now());
+  #elapsed(): void {
+    this.#timer = undefined;
+    if (!this.#settled) this.#hedge("delay", this.#call.scope.clock.now());
   }
 
   /** Sends the next hedge if the limits allow; false when they do not. */
-  private hedge(reason: "delay" | "failure", now: number): boolean {
-    const { max, budget, fleet, events } = this.shared;
-    const scope = this.call.scope;
-    if (this.hedges >= max || now >= scope.deadline || scope.callerAborted) return false;
-    if (fleet !== undefined && !this.otherUpstream(fleet, now)) return false;
+  #hedge(reason: "delay" | "failure", now: number): boolean {
+    const { max, budget, fleet, events } = this.#shared;
+    const scope = this.#call.scope;
+    if (this.#hedges >= max || now >= scope.deadline || scope.callerAborted) return false;
+    if (fleet !== undefined && !this.#otherUpstream(fleet, now)) return false;
     if (budget !== undefined && !budget.tryWithdraw(now)) return false;
-    this.clearTimer();
-    this.hedges++;
-    const call = forAttempt(this.call, scope.attempts + 1);
-    this.send(call, now);
+    this.#clearTimer();
+    this.#hedges++;
+    const call = forAttempt(this.#call, scope.attempts + 1);
+    this.#send(call, now);
     const upstream = call.upstream;
     if (upstream !== undefined) upstream.hedges++;
     if (events.has("hedge")) {
       events.emit("hedge", {
         upstream: upstream?.base,
-        primaryUpstream: this.call.upstream?.base,
-        afterMs: now - this.legs[0]!.started,
+        primaryUpstream: this.#call.upstream?.base,
+        afterMs: now - this.#legs[0]!.started,
         reason,
         attempt: call.attempt,
       });
     }
-    if (!this.settled) this.arm(now);
+    if (!this.#settled) this.#arm(now);
     return true;
   }
 
   /** Whether some upstream this group has not used yet could take a hedge. */
-  private otherUpstream(fleet: Fleet, now: number): boolean {
-    const legs = this.legs;
+  #otherUpstream(fleet: Fleet, now: number): boolean {
+    const legs = this.#legs;
     next: for (const upstream of fleet.pool.list) {
       for (const leg of legs) if (leg.call.upstream === upstream) continue next;
       const state = fleet.stateOf(upstream, now);
@@ -161,25 +164,25 @@ export class HedgedCall {
     return false;
   }
 
-  private responded(leg: Leg, response: Response): void {
+  #responded(leg: Leg, response: Response): void {
     leg.done = true;
-    this.inFlight--;
-    if (this.settled) {
+    this.#inFlight--;
+    if (this.#settled) {
       response.body?.cancel().catch(ignore);
       return;
     }
-    const now = this.call.scope.clock.now();
-    if (this.shared.on.has(response.status)) this.fail(response, undefined, true, false, now);
-    else this.win(leg, response, now);
+    const now = this.#call.scope.clock.now();
+    if (this.#shared.on.has(response.status)) this.#fail(response, undefined, true, false, now);
+    else this.#win(leg, response, now);
   }
 
-  private errored(leg: Leg, error: unknown): void {
+  #errored(leg: Leg, error: unknown): void {
     leg.done = true;
-    this.inFlight--;
-    if (this.settled) return;
-    if (this.call.scope.callerAborted) {
-      this.finish();
-      this.reject(error);
+    this.#inFlight--;
+    if (this.#settled) return;
+    if (this.#call.scope.callerAborted) {
+      this.#finish();
+      this.#reject(error);
       return;
     }
     const name = (error as { name?: unknown } | null)?.name;
@@ -188,10 +191,10 @@ export class HedgedCall {
       (FINAL_ERRORS.has(name) ||
         (name === "TimeoutError" && (error as { limit?: unknown }).limit === "total"));
     const notSent = final && NOT_SENT.has(name);
-    this.fail(undefined, error, !final, notSent, this.call.scope.clock.now());
+    this.#fail(undefined, error, !final, notSent, this.#call.scope.clock.now());
   }
 
-  private fail(
+  #fail(
     response: Response | undefined,
     error: unknown,
     retryable: boolean,
@@ -199,26 +202,26 @@ export class HedgedCall {
     now: number,
   ): void {
     // An attempt that was never sent does not replace a real failure as the group's answer.
-    if (!notSent || !this.failed) {
-      this.failure?.body?.cancel().catch(ignore);
-      this.failure = response;
-      this.failureError = error;
-      this.failed = true;
+    if (!notSent || !this.#failed) {
+      this.#failure?.body?.cancel().catch(ignore);
+      this.#failure = response;
+      this.#failureError = error;
+      this.#failed = true;
     }
-    if (retryable && this.hedge("failure", now)) return;
-    if (this.inFlight > 0) return;
-    const failure = this.failure;
-    this.failure = undefined;
-    this.finish();
-    if (failure !== undefined) this.resolve(failure);
-    else this.reject(this.failureError);
+    if (retryable && this.#hedge("failure", now)) return;
+    if (this.#inFlight > 0) return;
+    const failure = this.#failure;
+    this.#failure = undefined;
+    this.#finish();
+    if (failure !== undefined) this.#resolve(failure);
+    else this.#reject(this.#failureError);
   }
 
-  private win(winner: Leg, response: Response, now: number): void {
-    const delays = this.shared.delays;
+  #win(winner: Leg, response: Response, now: number): void {
+    const delays = this.#shared.delays;
     delays.observe(now - winner.started, now);
     let earlier = true;
-    for (const leg of this.legs) {
+    for (const leg of this.#legs) {
       if (leg === winner) earlier = false;
       if (leg.done) continue;
       const call = leg.call;
@@ -232,21 +235,21 @@ export class HedgedCall {
       }
       call.handle?.abort(lost());
     }
-    this.finish();
-    this.resolve(response);
+    this.#finish();
+    this.#resolve(response);
   }
 
-  private finish(): void {
-    this.settled = true;
-    this.clearTimer();
-    this.failure?.body?.cancel().catch(ignore);
-    this.failure = undefined;
+  #finish(): void {
+    this.#settled = true;
+    this.#clearTimer();
+    this.#failure?.body?.cancel().catch(ignore);
+    this.#failure = undefined;
   }
 
-  private clearTimer(): void {
-    if (this.timer === undefined) return;
-    this.call.scope.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+  #clearTimer(): void {
+    if (this.#timer === undefined) return;
+    this.#call.scope.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 }
 

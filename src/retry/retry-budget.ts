@@ -15,14 +15,14 @@
  * ```
  */
 export class RetryBudget {
-  private readonly deposits: Float64Array;
-  private readonly withdrawals: Float64Array;
-  private readonly bucketMs: number;
-  private readonly reserve: number;
-  private head = 0;
-  private headStart = Number.NEGATIVE_INFINITY;
-  private totalDeposits = 0;
-  private totalWithdrawals = 0;
+  readonly #deposits: Float64Array;
+  readonly #withdrawals: Float64Array;
+  readonly #bucketMs: number;
+  readonly #reserve: number;
+  #head = 0;
+  #headStart = Number.NEGATIVE_INFINITY;
+  #totalDeposits = 0;
+  #totalWithdrawals = 0;
 
   constructor(
     readonly ratio: number,
@@ -30,53 +30,53 @@ export class RetryBudget {
     windowMs = 10_000,
     buckets = 10,
   ) {
-    this.deposits = new Float64Array(buckets);
-    this.withdrawals = new Float64Array(buckets);
-    this.bucketMs = windowMs / buckets;
-    this.reserve = (minPerSecond * windowMs) / 1000;
+    this.#deposits = new Float64Array(buckets);
+    this.#withdrawals = new Float64Array(buckets);
+    this.#bucketMs = windowMs / buckets;
+    this.#reserve = (minPerSecond * windowMs) / 1000;
   }
 
   /** Counts a call (its first attempt). */
   deposit(now: number): void {
-    this.roll(now);
-    this.deposits[this.head]!++;
-    this.totalDeposits++;
+    this.#roll(now);
+    this.#deposits[this.#head]!++;
+    this.#totalDeposits++;
   }
 
   /** Takes one retry from the budget; false when it is spent. */
   tryWithdraw(now: number): boolean {
     if (this.available(now) < 1) return false;
-    this.withdrawals[this.head]!++;
-    this.totalWithdrawals++;
+    this.#withdrawals[this.#head]!++;
+    this.#totalWithdrawals++;
     return true;
   }
 
   /** Retries that may be made now. */
   available(now: number): number {
-    this.roll(now);
-    return this.totalDeposits * this.ratio + this.reserve - this.totalWithdrawals;
+    this.#roll(now);
+    return this.#totalDeposits * this.ratio + this.#reserve - this.#totalWithdrawals;
   }
 
-  private roll(now: number): void {
-    const elapsed = now - this.headStart;
-    if (elapsed < this.bucketMs) return;
-    const size = this.deposits.length;
-    const steps = Math.floor(elapsed / this.bucketMs);
-    if (steps >= size || this.headStart === Number.NEGATIVE_INFINITY) {
-      this.deposits.fill(0);
-      this.withdrawals.fill(0);
-      this.totalDeposits = 0;
-      this.totalWithdrawals = 0;
-      this.headStart = now;
+  #roll(now: number): void {
+    const elapsed = now - this.#headStart;
+    if (elapsed < this.#bucketMs) return;
+    const size = this.#deposits.length;
+    const steps = Math.floor(elapsed / this.#bucketMs);
+    if (steps >= size || this.#headStart === Number.NEGATIVE_INFINITY) {
+      this.#deposits.fill(0);
+      this.#withdrawals.fill(0);
+      this.#totalDeposits = 0;
+      this.#totalWithdrawals = 0;
+      this.#headStart = now;
       return;
     }
     for (let step = 0; step < steps; step++) {
-      this.head = (this.head + 1) % size;
-      this.totalDeposits -= this.deposits[this.head]!;
-      this.totalWithdrawals -= this.withdrawals[this.head]!;
-      this.deposits[this.head] = 0;
-      this.withdrawals[this.head] = 0;
+      this.#head = (this.#head + 1) % size;
+      this.#totalDeposits -= this.#deposits[this.#head]!;
+      this.#totalWithdrawals -= this.#withdrawals[this.#head]!;
+      this.#deposits[this.#head] = 0;
+      this.#withdrawals[this.#head] = 0;
     }
-    this.headStart += steps * this.bucketMs;
+    this.#headStart += steps * this.#bucketMs;
   }
 }

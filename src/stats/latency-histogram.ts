@@ -69,20 +69,20 @@ export class LatencyHistogram {
   /** Buckets per window; fixed at construction. */
   readonly bucketCount: number;
 
-  private readonly gamma: number;
-  private readonly invLogGamma: number;
-  private readonly indexOffset: number;
+  readonly #gamma: number;
+  readonly #invLogGamma: number;
+  readonly #indexOffset: number;
   /** Per-window bucket counts, window `w` at `[w × bucketCount, (w + 1) × bucketCount)`. */
-  private readonly counts: Float64Array;
+  readonly #counts: Float64Array;
   /** Bucket counts summed over the live windows. */
-  private readonly totals: Float64Array;
-  private readonly groupTotals: Float64Array;
-  private readonly windowCounts: Float64Array;
-  private readonly mins: Float64Array;
-  private readonly maxes: Float64Array;
-  private total = 0;
-  private head = 0;
-  private windowStart = Number.NaN;
+  readonly #totals: Float64Array;
+  readonly #groupTotals: Float64Array;
+  readonly #windowCounts: Float64Array;
+  readonly #mins: Float64Array;
+  readonly #maxes: Float64Array;
+  #total = 0;
+  #head = 0;
+  #windowStart = Number.NaN;
 
   constructor(options: LatencyHistogramOptions = {}) {
     const window = options.window ?? 30_000;
@@ -100,18 +100,18 @@ export class LatencyHistogram {
     this.window = window;
     this.windows = windows;
     this.relativeAccuracy = alpha;
-    this.gamma = (1 + alpha) / (1 - alpha);
-    this.invLogGamma = 1 / Math.log(this.gamma);
+    this.#gamma = (1 + alpha) / (1 - alpha);
+    this.#invLogGamma = 1 / Math.log(this.#gamma);
     // Bucket 0 holds everything <= HISTOGRAM_MIN_MS, the last one everything > HISTOGRAM_MAX_MS.
-    this.indexOffset = Math.ceil(Math.log(HISTOGRAM_MIN_MS) * this.invLogGamma);
-    const top = Math.ceil(Math.log(HISTOGRAM_MAX_MS) * this.invLogGamma) - this.indexOffset;
+    this.#indexOffset = Math.ceil(Math.log(HISTOGRAM_MIN_MS) * this.#invLogGamma);
+    const top = Math.ceil(Math.log(HISTOGRAM_MAX_MS) * this.#invLogGamma) - this.#indexOffset;
     this.bucketCount = top + 2;
-    this.counts = new Float64Array(this.bucketCount * windows);
-    this.totals = new Float64Array(this.bucketCount);
-    this.groupTotals = new Float64Array((this.bucketCount >> GROUP_SHIFT) + 1);
-    this.windowCounts = new Float64Array(windows);
-    this.mins = new Float64Array(windows).fill(Number.POSITIVE_INFINITY);
-    this.maxes = new Float64Array(windows).fill(Number.NEGATIVE_INFINITY);
+    this.#counts = new Float64Array(this.bucketCount * windows);
+    this.#totals = new Float64Array(this.bucketCount);
+    this.#groupTotals = new Float64Array((this.bucketCount >> GROUP_SHIFT) + 1);
+    this.#windowCounts = new Float64Array(windows);
+    this.#mins = new Float64Array(windows).fill(Number.POSITIVE_INFINITY);
+    this.#maxes = new Float64Array(windows).fill(Number.NEGATIVE_INFINITY);
   }
 
   /**
@@ -125,17 +125,17 @@ export class LatencyHistogram {
   record(ms: number, now: number): void {
     if (Number.isNaN(ms)) return;
     // Negated so that the NaN start of an empty histogram also rotates (starts) it.
-    if (!(now - this.windowStart < this.window)) this.rotate(now);
+    if (!(now - this.#windowStart < this.window)) this.#rotate(now);
     const value = Math.max(ms, 0);
-    const index = this.indexOf(value);
-    const w = this.head;
-    this.counts[w * this.bucketCount + index]!++;
-    this.totals[index]!++;
-    this.groupTotals[index >> GROUP_SHIFT]!++;
-    this.windowCounts[w]!++;
-    this.total++;
-    if (value < this.mins[w]!) this.mins[w] = value;
-    if (value > this.maxes[w]!) this.maxes[w] = value;
+    const index = this.#indexOf(value);
+    const w = this.#head;
+    this.#counts[w * this.bucketCount + index]!++;
+    this.#totals[index]!++;
+    this.#groupTotals[index >> GROUP_SHIFT]!++;
+    this.#windowCounts[w]!++;
+    this.#total++;
+    if (value < this.#mins[w]!) this.#mins[w] = value;
+    if (value > this.#maxes[w]!) this.#maxes[w] = value;
   }
 
   /**
@@ -147,8 +147,8 @@ export class LatencyHistogram {
    * ```
    */
   count(now: number): number {
-    this.advance(now);
-    return this.total;
+    this.#advance(now);
+    return this.#total;
   }
 
   /**
@@ -164,14 +164,14 @@ export class LatencyHistogram {
     if (!(p >= 0 && p <= 1)) {
       throw new RangeError(`percentile must be a number in [0, 1], got ${p}`);
     }
-    this.advance(now);
-    const total = this.total;
+    this.#advance(now);
+    const total = this.#total;
     if (total === 0) return Number.NaN;
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     for (let w = 0; w < this.windows; w++) {
-      if (this.mins[w]! < min) min = this.mins[w]!;
-      if (this.maxes[w]! > max) max = this.maxes[w]!;
+      if (this.#mins[w]! < min) min = this.#mins[w]!;
+      if (this.#maxes[w]! > max) max = this.#maxes[w]!;
     }
     // The epsilon keeps 0.07 × 100 = 7.000000000000001 at rank 7.
     const rank = Math.max(1, Math.ceil(p * total - 1e-9));
@@ -179,10 +179,10 @@ export class LatencyHistogram {
     if (rank >= total) return max;
     let seen = 0;
     let group = 0;
-    while (seen + this.groupTotals[group]! < rank) seen += this.groupTotals[group++]!;
+    while (seen + this.#groupTotals[group]! < rank) seen += this.#groupTotals[group++]!;
     let index = group << GROUP_SHIFT;
-    while (seen + this.totals[index]! < rank) seen += this.totals[index++]!;
-    const estimate = (2 * this.gamma ** (index + this.indexOffset)) / (this.gamma + 1);
+    while (seen + this.#totals[index]! < rank) seen += this.#totals[index++]!;
+    const estimate = (2 * this.#gamma ** (index + this.#indexOffset)) / (this.#gamma + 1);
     return Math.min(max, Math.max(min, estimate));
   }
 
@@ -195,55 +195,55 @@ export class LatencyHistogram {
    * ```
    */
   clear(): void {
-    this.counts.fill(0);
-    this.totals.fill(0);
-    this.groupTotals.fill(0);
-    this.windowCounts.fill(0);
-    this.mins.fill(Number.POSITIVE_INFINITY);
-    this.maxes.fill(Number.NEGATIVE_INFINITY);
-    this.total = 0;
-    this.windowStart = Number.NaN;
+    this.#counts.fill(0);
+    this.#totals.fill(0);
+    this.#groupTotals.fill(0);
+    this.#windowCounts.fill(0);
+    this.#mins.fill(Number.POSITIVE_INFINITY);
+    this.#maxes.fill(Number.NEGATIVE_INFINITY);
+    this.#total = 0;
+    this.#windowStart = Number.NaN;
   }
 
-  private indexOf(value: number): number {
+  #indexOf(value: number): number {
     if (value <= HISTOGRAM_MIN_MS) return 0;
-    const index = Math.ceil(Math.log(value) * this.invLogGamma) - this.indexOffset;
+    const index = Math.ceil(Math.log(value) * this.#invLogGamma) - this.#indexOffset;
     return index < this.bucketCount ? index : this.bucketCount - 1;
   }
 
-  private advance(now: number): void {
-    if (now - this.windowStart >= this.window) this.rotate(now);
+  #advance(now: number): void {
+    if (now - this.#windowStart >= this.window) this.#rotate(now);
   }
 
-  private rotate(now: number): void {
+  #rotate(now: number): void {
     if (Number.isNaN(now)) return;
-    if (Number.isNaN(this.windowStart)) {
-      this.windowStart = now;
+    if (Number.isNaN(this.#windowStart)) {
+      this.#windowStart = now;
       return;
     }
-    const steps = Math.floor((now - this.windowStart) / this.window);
+    const steps = Math.floor((now - this.#windowStart) / this.window);
     // Keep windows aligned to the first sample's time, so their length does not drift.
-    this.windowStart += steps * this.window;
+    this.#windowStart += steps * this.window;
     const drops = Math.min(steps, this.windows);
     for (let step = 0; step < drops; step++) {
-      this.head = (this.head + 1) % this.windows;
-      this.dropWindow(this.head);
+      this.#head = (this.#head + 1) % this.windows;
+      this.#dropWindow(this.#head);
     }
   }
 
-  private dropWindow(w: number): void {
-    if (this.windowCounts[w] === 0) return;
+  #dropWindow(w: number): void {
+    if (this.#windowCounts[w] === 0) return;
     const base = w * this.bucketCount;
     for (let i = 0; i < this.bucketCount; i++) {
-      const n = this.counts[base + i]!;
+      const n = this.#counts[base + i]!;
       if (n === 0) continue;
-      this.counts[base + i] = 0;
-      this.totals[i]! -= n;
-      this.groupTotals[i >> GROUP_SHIFT]! -= n;
+      this.#counts[base + i] = 0;
+      this.#totals[i]! -= n;
+      this.#groupTotals[i >> GROUP_SHIFT]! -= n;
     }
-    this.total -= this.windowCounts[w]!;
-    this.windowCounts[w] = 0;
-    this.mins[w] = Number.POSITIVE_INFINITY;
-    this.maxes[w] = Number.NEGATIVE_INFINITY;
+    this.#total -= this.#windowCounts[w]!;
+    this.#windowCounts[w] = 0;
+    this.#mins[w] = Number.POSITIVE_INFINITY;
+    this.#maxes[w] = Number.NEGATIVE_INFINITY;
   }
 }
