@@ -1,6 +1,7 @@
 import { TimeoutError } from "../errors/timeout-error";
 import type { Call, FetchLike } from "../types";
 import type { Abortable } from "./call-scope";
+import { discardBody } from "./discard-body";
 
 /**
  * One attempt in flight: its abort controller, the timer for the per-attempt timeout or the
@@ -89,7 +90,7 @@ export class Attempt implements Abortable {
   #responded(response: Response): void {
     if (this.#settle()) {
       // Abandoned already: nobody will read this body, so release the connection.
-      response.body?.cancel().catch(ignore);
+      discardBody(response);
       return;
     }
     this.#resolve(response);
@@ -155,5 +156,3 @@ class AttemptInit {
 export function triedUrls(call: Call): string[] {
   return call.tried.length === 0 ? [call.url] : call.tried.map((upstream) => upstream.base);
 }
-
-function ignore(): void {}

@@ -1,4 +1,6 @@
+import { discardBody } from "../core/discard-body";
 import type { Fleet } from "../core/fleet";
+import { isFinalError } from "../core/is-final-error";
 import type { Emitter } from "../events";
 import type { RetryBudget } from "../retry/retry-budget";
 import { type Call, forAttempt, type Handler } from "../types";
@@ -21,13 +23,6 @@ export interface HedgeShared {
   readonly events: Emitter;
 }
 
-// Errors after which another attempt cannot help (or is not allowed) right now.
-const FINAL_ERRORS = new Set([
-  "CircuitOpenError",
-  "NoUpstreamError",
-  "BudgetExhaustedError",
-  "AbortError",
-]);
 // Errors of an attempt the balancer could not even send.
 const NOT_SENT = new Set(["CircuitOpenError", "NoUpstreamError"]);
 
@@ -168,7 +163,7 @@ export class HedgedCall {
     leg.done = true;
     this.#inFlight--;
     if (this.#settled) {
-      response.body?.cancel().catch(ignore);
+      discardBody(response);
       return;
     }
     const now = this.#call.scope.clock.now();
@@ -185,12 +180,8 @@ export class HedgedCall {
       this.#reject(error);
       return;
     }
-    const name = (error as { name?: unknown } | null)?.name;
-    const final =
-      typeof name === "string" &&
-      (FINAL_ERRORS.has(name) ||
-        (name === "TimeoutError" && (error as { limit?: unknown }).limit === "total"));
-    const notSent = final && NOT_SENT.has(name);
+    const final = isFinalError(error);
+    const notSent = final && NOT_SENT.has((error as { name: string }).name);
     this.#fail(undefined, error, !final, notSent, this.#call.scope.clock.now());
   }
 
@@ -203,7 +194,7 @@ export class HedgedCall {
   ): void {
     // An attempt that was never sent does not replace a real failure as the group's answer.
     if (!notSent || !this.#failed) {
-      this.#failure?.body?.cancel().catch(ignore);
+      discardBody(this.#failure);
       this.#failure = response;
       this.#failureError = error;
       this.#failed = true;
@@ -242,7 +233,7 @@ export class HedgedCall {
   #finish(): void {
     this.#settled = true;
     this.#clearTimer();
-    this.#failure?.body?.cancel().catch(ignore);
+    discardBody(this.#failure);
     this.#failure = undefined;
   }
 
@@ -252,5 +243,3 @@ export class HedgedCall {
     this.#timer = undefined;
   }
 }
-
-function ignore(): void {}

@@ -8,9 +8,10 @@ import {
 } from "../hedge/hedge-options";
 import { HedgedCall, type HedgeShared } from "../hedge/hedged-call";
 import { RetryBudget } from "../retry/retry-budget";
+import { DEFAULT_RETRY_ON } from "../retry/retry-options";
 import type { Call, Handler, Layer } from "../types";
 
-const DEFAULT_ON: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+const DEFAULT_ON: ReadonlySet<number> = new Set(DEFAULT_RETRY_ON);
 
 /** What {@link hedgeResolved} connects to inside a client. */
 export interface HedgeWiring {

@@ -1,4 +1,6 @@
 import { triedUrls } from "../core/attempt";
+import { discardBody } from "../core/discard-body";
+import { isFinalError } from "../core/is-final-error";
 import { type LayerContext, resolveLayerContext } from "../core/layer-context";
 import { BudgetExhaustedError } from "../errors/budget-exhausted-error";
 import type { GiveUpEvent } from "../events";
@@ -12,14 +14,6 @@ import {
   resolveRetryOptions,
 } from "../retry/retry-options";
 import { type Call, forAttempt, type Handler, type Layer } from "../types";
-
-/** Errors that end a call at once: retrying them cannot help or is not allowed. */
-const FINAL_ERRORS = new Set([
-  "CircuitOpenError",
-  "NoUpstreamError",
-  "BudgetExhaustedError",
-  "AbortError",
-]);
 
 /**
  * Retries failed attempts: network errors, attempt timeouts and the statuses in `on`, with
@@ -80,7 +74,7 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
           response = await next(current);
           if (!on.has(response.status)) return response;
         } catch (caught) {
-          if (scope.callerAborted || isFinal(caught)) throw caught;
+          if (scope.callerAborted || isFinalError(caught)) throw caught;
           error = caught;
         }
         const now = scope.clock.now();
@@ -111,7 +105,7 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
             retryAfterMs: retryAfter,
           });
         }
-        response?.body?.cancel().catch(ignore);
+        discardBody(response);
         if (delay > 0) await scope.sleep(delay);
         previousDelay = delay;
         current = forAttempt(call, attempt + 1);
@@ -150,12 +144,3 @@ function withBody(init: RequestInit, body: BodyInit | null | undefined): Request
   if (!(body instanceof ReadableStream)) delete copy.duplex;
   return copy;
 }
-
-function isFinal(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const name = (error as { name?: unknown }).name;
-  if (name === "TimeoutError") return (error as { limit?: unknown }).limit === "total";
-  return typeof name === "string" && FINAL_ERRORS.has(name);
-}
-
-function ignore(): void {}
