@@ -1,10 +1,12 @@
 import type { BalancerCandidate } from "../balancer/candidate";
 import type { AvailabilityTracker } from "../guard/availability-tracker";
 import type { CircuitBreaker } from "../guard/circuit-breaker";
-import { describe } from "../options/validate";
+import { describe, numberOption, POSITIVE } from "../options/validate";
 import { LatencyHistogram } from "../stats/latency-histogram";
 import { PeakEwma } from "../stats/peak-ewma";
 import { InFlight } from "./in-flight";
+
+const WEIGHT = { default: 1, ...POSITIVE };
 
 /**
  * How an upstream is configured: a base URL, or a URL with a weight.
@@ -96,10 +98,10 @@ export function parseUpstreams(input: unknown): Upstream[] {
   return input.map((entry: unknown, index) => {
     const name = `upstreams[${index}]`;
     let url: unknown = entry;
-    let weight: unknown = 1;
+    let weight: unknown;
     if (typeof entry === "object" && entry !== null && !(entry instanceof URL)) {
       url = (entry as { url?: unknown }).url;
-      weight = (entry as { weight?: unknown }).weight ?? 1;
+      weight = (entry as { weight?: unknown }).weight;
     }
     if (typeof url !== "string" && !(url instanceof URL)) {
       throw new TypeError(
@@ -118,12 +120,10 @@ export function parseUpstreams(input: unknown): Upstream[] {
     if (parsed.search !== "" || parsed.hash !== "") {
       throw new TypeError(`${name} must not have a query or fragment: ${parsed.href}`);
     }
-    if (typeof weight !== "number" || !Number.isFinite(weight) || weight <= 0) {
-      throw new RangeError(`${name}.weight must be a finite number > 0, got ${describe(weight)}`);
-    }
+    const checked = numberOption(`${name}.weight`, weight, WEIGHT);
     const base = parsed.href.replace(/\/+$/, "");
     if (seen.has(base)) throw new TypeError(`${name} repeats ${base}`);
     seen.add(base);
-    return new Upstream(base, parsed.origin, weight);
+    return new Upstream(base, parsed.origin, checked);
   });
 }

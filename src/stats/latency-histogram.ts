@@ -1,3 +1,5 @@
+import { type Fields, sectionOption } from "../options/validate";
+
 /**
  * Options for {@link LatencyHistogram}.
  *
@@ -31,6 +33,12 @@ export interface LatencyHistogramOptions {
 export const HISTOGRAM_MIN_MS = 0.01;
 /** Largest latency told apart, in ms (10 minutes); larger samples share the top bucket. */
 export const HISTOGRAM_MAX_MS = 600_000;
+
+const FIELDS: Fields<Required<LatencyHistogramOptions>> = {
+  window: { default: 30_000, min: 0, minOpen: true },
+  windows: { default: 2, min: 2, max: 64, integer: true },
+  relativeAccuracy: { default: 0.01, min: 0, max: 0.1, minOpen: true },
+};
 
 // Coarse sums over runs of GROUP buckets let a percentile query skip most of the array.
 const GROUP_SHIFT = 5;
@@ -85,18 +93,11 @@ export class LatencyHistogram {
   #windowStart = Number.NaN;
 
   constructor(options: LatencyHistogramOptions = {}) {
-    const window = options.window ?? 30_000;
-    const windows = options.windows ?? 2;
-    const alpha = options.relativeAccuracy ?? 0.01;
-    if (!(Number.isFinite(window) && window > 0)) {
-      throw new RangeError(`histogram.window must be a finite number of ms > 0, got ${window}`);
-    }
-    if (!(Number.isInteger(windows) && windows >= 2 && windows <= 64)) {
-      throw new RangeError(`histogram.windows must be an integer in [2, 64], got ${windows}`);
-    }
-    if (!(alpha > 0 && alpha <= 0.1)) {
-      throw new RangeError(`histogram.relativeAccuracy must be a number in (0, 0.1], got ${alpha}`);
-    }
+    const {
+      window,
+      windows,
+      relativeAccuracy: alpha,
+    } = sectionOption("histogram", options, FIELDS);
     this.window = window;
     this.windows = windows;
     this.relativeAccuracy = alpha;
