@@ -101,9 +101,7 @@ type ClientFields = Omit<ResolvedClientOptions, "fleet"> &
   Omit<FleetOptions, "balancer">;
 
 const limit = (fallback: number) => (value: unknown, path: string) =>
-  value === false
-    ? Number.POSITIVE_INFINITY
-    : numberOption(path, value, { default: fallback, ...LIMIT });
+  value === false ? Infinity : numberOption(path, value, { default: fallback, ...LIMIT });
 
 const FIELDS: Fields<ClientFields> = {
   upstreams: (value) => value as readonly UpstreamInput[],

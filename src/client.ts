@@ -113,15 +113,13 @@ export function createClient(options: ClientOptions): Client {
   const context = { random: resolved.random, events };
   const fleet = new Fleet(pool, resolved.fleet, clock, resolved.random, events);
   const layers: Layer[] = [];
-  if (resolved.timeout.total !== Number.POSITIVE_INFINITY)
-    layers.push(deadline(resolved.timeout.total));
+  if (resolved.timeout.total !== Infinity) layers.push(deadline(resolved.timeout.total));
   // The retry layer also runs for one attempt: it counts calls into the retry budget.
   layers.push(retryResolved(resolved.retry, context));
   if (resolved.hedge !== false)
     layers.push(hedgeResolved(resolved.hedge, context, { fleet, on: resolved.retry.on }));
   layers.push(balance(fleet), guard(fleet, context));
-  if (resolved.timeout.attempt !== Number.POSITIVE_INFINITY)
-    layers.push(timeout(resolved.timeout.attempt));
+  if (resolved.timeout.attempt !== Infinity) layers.push(timeout(resolved.timeout.attempt));
   const handler = pipeline(layers)(transport(resolved.fetch));
 
   let closed = false;

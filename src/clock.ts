@@ -55,7 +55,7 @@ class SharedTimers {
   readonly #heap = new TimerHeap();
   #seq = 0;
   #armed: ReturnType<typeof setTimeout> | undefined;
-  #armedAt = Number.POSITIVE_INFINITY;
+  #armedAt = Infinity;
   readonly #fire = () => this.#run();
 
   set(callback: () => void, ms: number): ManualTimer {
@@ -77,7 +77,7 @@ class SharedTimers {
 
   #run(): void {
     this.#armed = undefined;
-    this.#armedAt = Number.POSITIVE_INFINITY;
+    this.#armedAt = Infinity;
     // Runtimes may wake a little before the due time as `now()` sees it; 1 ms of slack
     // avoids re-arming for a sliver.
     const limit = now() + 1;
@@ -122,7 +122,7 @@ class SharedTimers {
     if (refTimer(armed, false)) return;
     globalThis.clearTimeout(armed);
     this.#armed = undefined;
-    this.#armedAt = Number.POSITIVE_INFINITY;
+    this.#armedAt = Infinity;
   }
 }
 

@@ -23,7 +23,7 @@ export function pickWeightedRandom(
     const weight = candidates[i]!.weight;
     if (weight > 0) total += weight;
   }
-  if (!(total > 0 && total < Number.POSITIVE_INFINITY)) return randomIndex(random, count);
+  if (!(total > 0 && total < Infinity)) return randomIndex(random, count);
   let remaining = random() * total;
   let last = 0;
   for (let i = 0; i < count; i++) {

@@ -54,7 +54,7 @@ export class Attempt implements Abortable {
       this.#resolve = resolve;
       this.#reject = reject;
       const call = this.#call;
-      if (this.#limitMs !== Number.POSITIVE_INFINITY) {
+      if (this.#limitMs !== Infinity) {
         this.#timer = call.scope.clock.setTimeout(() => this.#timeout(), this.#limitMs);
       }
       const withSignal = new AttemptInit(this, call.init);

@@ -29,9 +29,9 @@ export class CallScope {
   readonly callerSignal: AbortSignal | undefined;
   readonly started: number;
   /** Clock time by which the call must be over; `Infinity` when no total timeout applies. */
-  deadline = Number.POSITIVE_INFINITY;
+  deadline = Infinity;
   /** The total timeout in ms (for error messages), `Infinity` when none. */
-  totalTimeout = Number.POSITIVE_INFINITY;
+  totalTimeout = Infinity;
   /** Attempts sent so far (the transport counts them). */
   attempts = 0;
   #active: Abortable[] | undefined;

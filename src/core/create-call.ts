@@ -87,7 +87,7 @@ export function createCall(
     replayable: true,
     upstream: undefined,
     url: target,
-    attemptTimeout: Number.POSITIVE_INFINITY,
+    attemptTimeout: Infinity,
     abortable: false,
     handle: undefined,
     permit: 0,

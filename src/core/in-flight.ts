@@ -25,7 +25,7 @@ export class InFlight {
   readonly #generations: number[] = [];
   readonly #free: number[] = [];
   #active = 0;
-  #earliest = Number.POSITIVE_INFINITY;
+  #earliest = Infinity;
 
   /** Records an attempt that must be over by `expiresAt`; returns a token for {@link end}. */
   start(expiresAt: number): number {
@@ -54,7 +54,7 @@ export class InFlight {
   }
 
   #sweep(now: number): void {
-    let earliest = Number.POSITIVE_INFINITY;
+    let earliest = Infinity;
     const expiries = this.#expiries;
     for (let slot = 0; slot < expiries.length; slot++) {
       const expiry = expiries[slot]!;

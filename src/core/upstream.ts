@@ -55,7 +55,7 @@ export class Upstream implements BalancerCandidate {
   /** Up/down history for MTBF, MTTR and availability. */
   availability: AvailabilityTracker | undefined;
   /** When the upstream last became healthy (slow start); `-Infinity` for "always was". */
-  healthySince = Number.NEGATIVE_INFINITY;
+  healthySince = -Infinity;
   /** Attempts sent. */
   requests = 0;
   /** Attempts classified as successes. */

@@ -13,7 +13,7 @@ import type { BreakerStrategy } from "./breaker-strategy";
 export class ConsecutiveFailuresStrategy implements BreakerStrategy {
   readonly name = "consecutive-failures";
   #count = 0;
-  #lastFailureStart = Number.NEGATIVE_INFINITY;
+  #lastFailureStart = -Infinity;
 
   readonly #threshold: number;
 
@@ -37,6 +37,6 @@ export class ConsecutiveFailuresStrategy implements BreakerStrategy {
 
   reset(): void {
     this.#count = 0;
-    this.#lastFailureStart = Number.NEGATIVE_INFINITY;
+    this.#lastFailureStart = -Infinity;
   }
 }

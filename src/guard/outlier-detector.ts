@@ -64,7 +64,7 @@ export class OutlierDetector<K = string> {
   readonly #free: number[] = [];
   readonly #indices = new Map<K, number>();
   #ejected = 0;
-  #nextEvaluation = Number.NaN;
+  #nextEvaluation = NaN;
 
   readonly #options: ResolvedOutlierOptions;
   readonly #events: OutlierEvents<K>;
@@ -87,7 +87,7 @@ export class OutlierDetector<K = string> {
     this.#hosts[index] = {
       key,
       consecutive: 0,
-      lastFailureStart: Number.NEGATIVE_INFINITY,
+      lastFailureStart: -Infinity,
       successes: 0,
       calls: 0,
       ejected: false,

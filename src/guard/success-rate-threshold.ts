@@ -11,7 +11,7 @@
  * ```
  */
 export function successRateThreshold(rates: readonly number[], stdevFactor: number): number {
-  if (rates.length === 0) return Number.NEGATIVE_INFINITY;
+  if (rates.length === 0) return -Infinity;
   let sum = 0;
   for (const rate of rates) sum += rate;
   const mean = sum / rates.length;
@@ -19,5 +19,5 @@ export function successRateThreshold(rates: readonly number[], stdevFactor: numb
   for (const rate of rates) squares += (rate - mean) ** 2;
   const stddev = Math.sqrt(squares / rates.length);
   // Rounding makes equal rates differ in the last bit; that must not make outliers.
-  return stddev < 1e-9 ? Number.NEGATIVE_INFINITY : mean - stdevFactor * stddev;
+  return stddev < 1e-9 ? -Infinity : mean - stdevFactor * stddev;
 }

@@ -6,10 +6,10 @@ import type { ResolvedHedgeOptions } from "./hedge-options";
 const REFRESH_MS = 100;
 
 class Cached {
-  at = Number.NEGATIVE_INFINITY;
+  at = -Infinity;
   count = 0;
   /** The histogram's percentile, or NaN while it had too few samples. */
-  value = Number.NaN;
+  value = NaN;
 }
 
 /**
@@ -60,7 +60,7 @@ export class HedgeDelay {
   /** The delay in ms for an attempt to the upstream whose latency `histogram` holds. */
   delayFor(histogram: LatencyHistogram | undefined, now: number): number {
     if (this.#fixed !== undefined) return this.#fixed;
-    let value = Number.NaN;
+    let value = NaN;
     if (histogram !== undefined) {
       let cached = this.#perHistogram.get(histogram);
       if (cached === undefined) {
@@ -88,8 +88,7 @@ export class HedgeDelay {
     if (fresh) return cached.value;
     cached.at = now;
     cached.count = count;
-    cached.value =
-      count >= this.#minSamples ? histogram.percentile(this.#percentile, now) : Number.NaN;
+    cached.value = count >= this.#minSamples ? histogram.percentile(this.#percentile, now) : NaN;
     return cached.value;
   }
 }

@@ -55,10 +55,7 @@ export function guard(fleet: Fleet, context?: LayerContext): Layer {
       if (upstream === undefined) return next(call);
       const scope = call.scope;
       const started = scope.clock.now();
-      const ttl =
-        call.attemptTimeout === Number.POSITIVE_INFINITY
-          ? UNBOUNDED_ATTEMPT_TTL
-          : call.attemptTimeout;
+      const ttl = call.attemptTimeout === Infinity ? UNBOUNDED_ATTEMPT_TTL : call.attemptTimeout;
       const token = upstream.pending.start(Math.min(scope.deadline, started + ttl));
       upstream.requests++;
       let response: Response;

@@ -25,9 +25,7 @@ export function transport(fetch?: FetchLike): Handler {
     const scope = call.scope;
     if (scope.callerAborted) return Promise.reject(scope.callerSignal!.reason);
     const remaining =
-      scope.deadline === Number.POSITIVE_INFINITY
-        ? scope.deadline
-        : scope.remaining(scope.clock.now());
+      scope.deadline === Infinity ? scope.deadline : scope.remaining(scope.clock.now());
     if (remaining <= 0) {
       return Promise.reject(
         new TimeoutError("total", scope.totalTimeout, scope.attempts, triedUrls(call)),
@@ -36,7 +34,7 @@ export function transport(fetch?: FetchLike): Handler {
     scope.attempts++;
     const byAttempt = call.attemptTimeout <= remaining;
     const limitMs = byAttempt ? call.attemptTimeout : remaining;
-    if (limitMs === Number.POSITIVE_INFINITY && !call.abortable) {
+    if (limitMs === Infinity && !call.abortable) {
       // Nothing of ours can end this attempt: hand the caller's signal straight to fetch.
       const signal = scope.callerSignal;
       return send(call.url, signal === undefined ? call.init : { ...call.init, signal });

@@ -20,7 +20,7 @@ export class RetryBudget {
   readonly #bucketMs: number;
   readonly #reserve: number;
   #head = 0;
-  #headStart = Number.NEGATIVE_INFINITY;
+  #headStart = -Infinity;
   #totalDeposits = 0;
   #totalWithdrawals = 0;
 
@@ -62,7 +62,7 @@ export class RetryBudget {
     if (elapsed < this.#bucketMs) return;
     const size = this.#deposits.length;
     const steps = Math.floor(elapsed / this.#bucketMs);
-    if (steps >= size || this.#headStart === Number.NEGATIVE_INFINITY) {
+    if (steps >= size || this.#headStart === -Infinity) {
       this.#deposits.fill(0);
       this.#withdrawals.fill(0);
       this.#totalDeposits = 0;

@@ -90,7 +90,7 @@ export class LatencyHistogram {
   readonly #maxes: Float64Array;
   #total = 0;
   #head = 0;
-  #windowStart = Number.NaN;
+  #windowStart = NaN;
 
   constructor(options: LatencyHistogramOptions = {}) {
     const {
@@ -111,8 +111,8 @@ export class LatencyHistogram {
     this.#totals = new Float64Array(this.bucketCount);
     this.#groupTotals = new Float64Array((this.bucketCount >> GROUP_SHIFT) + 1);
     this.#windowCounts = new Float64Array(windows);
-    this.#mins = new Float64Array(windows).fill(Number.POSITIVE_INFINITY);
-    this.#maxes = new Float64Array(windows).fill(Number.NEGATIVE_INFINITY);
+    this.#mins = new Float64Array(windows).fill(Infinity);
+    this.#maxes = new Float64Array(windows).fill(-Infinity);
   }
 
   /**
@@ -167,9 +167,9 @@ export class LatencyHistogram {
     }
     this.#advance(now);
     const total = this.#total;
-    if (total === 0) return Number.NaN;
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
+    if (total === 0) return NaN;
+    let min = Infinity;
+    let max = -Infinity;
     for (let w = 0; w < this.windows; w++) {
       if (this.#mins[w]! < min) min = this.#mins[w]!;
       if (this.#maxes[w]! > max) max = this.#maxes[w]!;
@@ -200,10 +200,10 @@ export class LatencyHistogram {
     this.#totals.fill(0);
     this.#groupTotals.fill(0);
     this.#windowCounts.fill(0);
-    this.#mins.fill(Number.POSITIVE_INFINITY);
-    this.#maxes.fill(Number.NEGATIVE_INFINITY);
+    this.#mins.fill(Infinity);
+    this.#maxes.fill(-Infinity);
     this.#total = 0;
-    this.#windowStart = Number.NaN;
+    this.#windowStart = NaN;
   }
 
   #indexOf(value: number): number {
@@ -244,7 +244,7 @@ export class LatencyHistogram {
     }
     this.#total -= this.#windowCounts[w]!;
     this.#windowCounts[w] = 0;
-    this.#mins[w] = Number.POSITIVE_INFINITY;
-    this.#maxes[w] = Number.NEGATIVE_INFINITY;
+    this.#mins[w] = Infinity;
+    this.#maxes[w] = -Infinity;
   }
 }
