@@ -45,30 +45,37 @@ export interface FleetOptions {
 export class Fleet {
   readonly picker: Picker;
   readonly detector: OutlierDetector<Upstream> | undefined;
-  private readonly classify: Classifier;
+  readonly #classify: Classifier;
   // Reused for every pick: picks are synchronous, so one array serves all calls.
-  private readonly scratch: Upstream[] = [];
+  readonly #scratch: Upstream[] = [];
+
+  readonly #clock: Clock;
+  readonly #random: Random;
+  readonly #events: Emitter;
 
   constructor(
     readonly pool: UpstreamPool,
     readonly options: FleetOptions,
-    private readonly clock: Clock,
-    private readonly random: Random,
-    private readonly events: Emitter,
+    clock: Clock,
+    random: Random,
+    events: Emitter,
   ) {
+    this.#clock = clock;
+    this.#random = random;
+    this.#events = events;
     this.picker = createPicker(options.balancer.balancer);
-    this.classify = options.breaker === false ? classify : options.breaker.classify;
+    this.#classify = options.breaker === false ? classify : options.breaker.classify;
     if (options.outlier !== false) {
       this.detector = new OutlierDetector<Upstream>(options.outlier, {
-        onEject: (upstream, reason, until, at) => this.ejected(upstream, reason, until, at),
-        onReadmit: (upstream, at) => this.readmitted(upstream, at),
+        onEject: (upstream, reason, until, at) => this.#ejected(upstream, reason, until, at),
+        onReadmit: (upstream, at) => this.#readmitted(upstream, at),
       });
     }
     // Upstreams present from the start take a full share at once; ones added later ramp up.
-    for (const upstream of pool.list) this.attach(upstream, Number.NEGATIVE_INFINITY);
+    for (const upstream of pool.list) this.#attach(upstream, -Infinity);
     pool.onChange((added, removed) => {
       for (const upstream of removed) this.detector?.remove(upstream);
-      for (const upstream of added) this.attach(upstream, clock.now());
+      for (const upstream of added) this.#attach(upstream, clock.now());
     });
   }
 
@@ -81,13 +88,13 @@ export class Fleet {
     const list = this.pool.list;
     let healthy = 0;
     for (const upstream of list) {
-      this.refresh(upstream, now);
-      if (this.admissible(upstream, now) && !this.isEjected(upstream, now)) healthy++;
+      this.#refresh(upstream, now);
+      if (this.#admissible(upstream, now) && !this.isEjected(upstream, now)) healthy++;
     }
     const panic = panicMode(healthy, list.length, this.options.panicThreshold);
     const pinned = call.attempt === 1 ? call.pinned : undefined;
-    if (pinned !== undefined && list.includes(pinned) && this.eligible(pinned, now, panic)) {
-      const permit = this.admit(pinned, now);
+    if (pinned !== undefined && list.includes(pinned) && this.#eligible(pinned, now, panic)) {
+      const permit = this.#admit(pinned, now);
       if (permit !== REJECT) {
         call.permit = permit;
         return pinned;
@@ -97,7 +104,7 @@ export class Fleet {
     const last = tried.length > 0 ? tried[tried.length - 1] : undefined;
     // Untried first; then anything but the upstream that just failed; then anything.
     for (let pass = 0; pass < 3; pass++) {
-      let count = this.collect(
+      let count = this.#collect(
         list,
         now,
         panic,
@@ -105,20 +112,20 @@ export class Fleet {
         pass === 1 ? last : undefined,
       );
       while (count > 0) {
-        const index = this.picker.pick(this.scratch, count, this.random, now);
-        const chosen = this.scratch[index]!;
-        const permit = this.admit(chosen, now);
+        const index = this.picker.pick(this.#scratch, count, this.#random, now);
+        const chosen = this.#scratch[index]!;
+        const permit = this.#admit(chosen, now);
         if (permit !== REJECT) {
-          this.scratch.fill(undefined as unknown as Upstream, 0, count);
+          this.#scratch.fill(undefined as unknown as Upstream, 0, count);
           call.permit = permit;
           return chosen;
         }
         // Its half-open probe slots filled up since the check: drop it and pick again.
-        this.scratch[index] = this.scratch[--count]!;
+        this.#scratch[index] = this.#scratch[--count]!;
       }
     }
-    this.scratch.length = 0;
-    throw this.noneEligible(call, now);
+    this.#scratch.length = 0;
+    throw this.#noneEligible(call, now);
   }
 
   /** Learns from a finished attempt: breaker, ejection, latency, counters. */
@@ -129,7 +136,7 @@ export class Fleet {
     durationMs: number,
     now: number,
   ): Classification {
-    const classification = this.classify(outcome);
+    const classification = this.#classify(outcome);
     const permit = call.permit;
     call.permit = REJECT;
     if (upstream.breaker !== undefined && permit !== REJECT) {
@@ -181,13 +188,6 @@ export class Fleet {
     return Math.min(cap, 2 * reference);
   }
 
-  /** Gives back a permit for an attempt that never reached the transport. */
-  release(call: Call, upstream: Upstream): void {
-    if (upstream.breaker !== undefined && call.permit !== REJECT)
-      upstream.breaker.release(call.permit);
-    call.permit = REJECT;
-  }
-
   /** The upstream's health as one word, for stats. */
   stateOf(upstream: Upstream, now: number): "up" | "ejected" | BreakerState["kind"] {
     const breaker = upstream.breaker;
@@ -206,21 +206,21 @@ export class Fleet {
     );
   }
 
-  private attach(upstream: Upstream, healthySince: number): void {
+  #attach(upstream: Upstream, healthySince: number): void {
     upstream.healthySince = healthySince;
     upstream.ewma = new PeakEwma(this.options.balancer.ewma);
-    upstream.availability = new AvailabilityTracker(this.clock.now());
+    upstream.availability = new AvailabilityTracker(this.#clock.now());
     if (this.options.breaker !== false) {
       upstream.breaker = new CircuitBreaker(
         this.options.breaker,
-        this.random,
-        (from, to, reason, when) => this.transition(upstream, from, to, reason, when),
+        this.#random,
+        (from, to, reason, when) => this.#transition(upstream, from, to, reason, when),
       );
     }
     if (this.detector !== undefined) upstream.outlierIndex = this.detector.add(upstream);
   }
 
-  private refresh(upstream: Upstream, now: number): void {
+  #refresh(upstream: Upstream, now: number): void {
     upstream.inFlight = upstream.pending.count(now);
     const slowStart = this.options.balancer.slowStart;
     upstream.weight = slowStartWeight(
@@ -233,19 +233,19 @@ export class Fleet {
     );
   }
 
-  private admissible(upstream: Upstream, now: number): boolean {
+  #admissible(upstream: Upstream, now: number): boolean {
     return upstream.breaker === undefined || upstream.breaker.peek(now);
   }
 
-  private eligible(upstream: Upstream, now: number, panic: boolean): boolean {
-    return this.admissible(upstream, now) && (panic || !this.isEjected(upstream, now));
+  #eligible(upstream: Upstream, now: number, panic: boolean): boolean {
+    return this.#admissible(upstream, now) && (panic || !this.isEjected(upstream, now));
   }
 
-  private admit(upstream: Upstream, now: number): Permit {
+  #admit(upstream: Upstream, now: number): Permit {
     return upstream.breaker === undefined ? 1 : upstream.breaker.admit(now);
   }
 
-  private collect(
+  #collect(
     list: readonly Upstream[],
     now: number,
     panic: boolean,
@@ -255,16 +255,16 @@ export class Fleet {
     let count = 0;
     for (const upstream of list) {
       if (upstream === avoid || (exclude !== undefined && exclude.includes(upstream))) continue;
-      if (this.eligible(upstream, now, panic)) this.scratch[count++] = upstream;
+      if (this.#eligible(upstream, now, panic)) this.#scratch[count++] = upstream;
     }
     return count;
   }
 
-  private noneEligible(call: Call, now: number): Error {
+  #noneEligible(call: Call, now: number): Error {
     const list = this.pool.list;
     const urls = list.map((upstream) => upstream.base);
     if (list.length === 0) return new NoUpstreamError("none configured", call.scope.attempts, urls);
-    let retryAt = Number.POSITIVE_INFINITY;
+    let retryAt = Infinity;
     let refused = false;
     for (const upstream of list) {
       const state = upstream.breaker?.state;
@@ -282,7 +282,7 @@ export class Fleet {
     return new NoUpstreamError(`every upstream is excluded at ${now}`, call.scope.attempts, urls);
   }
 
-  private transition(
+  #transition(
     upstream: Upstream,
     from: BreakerState,
     to: BreakerState,
@@ -294,8 +294,8 @@ export class Fleet {
     } else if (to.kind === "closed" && !this.isEjected(upstream, now)) {
       if (upstream.availability?.markUp(now)) upstream.healthySince = now;
     }
-    if (this.events.has("breaker")) {
-      this.events.emit("breaker", {
+    if (this.#events.has("breaker")) {
+      this.#events.emit("breaker", {
         upstream: upstream.base,
         from: from.kind,
         to: to.kind,
@@ -306,13 +306,13 @@ export class Fleet {
     }
   }
 
-  private ejected(upstream: Upstream, reason: string, until: number, now: number): void {
+  #ejected(upstream: Upstream, reason: string, until: number, now: number): void {
     upstream.availability?.markDown(now, `ejected: ${reason}`);
-    if (this.events.has("eject"))
-      this.events.emit("eject", { upstream: upstream.base, reason, until, at: now });
+    if (this.#events.has("eject"))
+      this.#events.emit("eject", { upstream: upstream.base, reason, until, at: now });
   }
 
-  private readmitted(upstream: Upstream, now: number): void {
+  #readmitted(upstream: Upstream, now: number): void {
     const breaker = upstream.breaker;
     if (
       (breaker === undefined || breaker.kind === "closed") &&
@@ -320,7 +320,7 @@ export class Fleet {
     ) {
       upstream.healthySince = now;
     }
-    if (this.events.has("readmit"))
-      this.events.emit("readmit", { upstream: upstream.base, at: now });
+    if (this.#events.has("readmit"))
+      this.#events.emit("readmit", { upstream: upstream.base, at: now });
   }
 }
