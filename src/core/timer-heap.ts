@@ -64,11 +64,6 @@ export class TimerHeap {
     return true;
   }
 
-  clear(): void {
-    for (const timer of this.#items) timer.index = -1;
-    this.#items.length = 0;
-  }
-
   #up(i: number): void {
     const items = this.#items;
     const timer = items[i]!;
