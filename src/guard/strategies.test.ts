@@ -26,17 +26,21 @@ describe("CountWindow", () => {
 describe("ConsecutiveFailuresStrategy", () => {
   it("opens after `threshold` failures in a row", () => {
     const s = new ConsecutiveFailuresStrategy(3);
-    expect([s.onFailure(), s.onFailure(), s.onFailure()]).toEqual([false, false, true]);
+    expect([s.onFailure(1, 10), s.onFailure(1, 20), s.onFailure(1, 30)]).toEqual([
+      false,
+      false,
+      true,
+    ]);
   });
 
   it("starts counting again after a success or a reset", () => {
     const s = new ConsecutiveFailuresStrategy(2);
-    s.onFailure();
-    expect(s.onSuccess()).toBe(false);
-    expect(s.onFailure()).toBe(false);
+    s.onFailure(1, 10);
+    expect(s.onSuccess(1, 20)).toBe(false);
+    expect(s.onFailure(1, 30)).toBe(false);
     s.reset();
-    expect(s.onFailure()).toBe(false);
-    expect(s.onFailure()).toBe(true);
+    expect(s.onFailure(1, 40)).toBe(false);
+    expect(s.onFailure(1, 50)).toBe(true);
   });
 
   it("keeps the streak when a success was sent before the latest failure was sent", () => {
