@@ -55,15 +55,9 @@ describe("examples run against a local upstream", () => {
   });
 });
 
-/** The README section with the examples: README.md once it has them, else the draft. */
+/** The README, whose runtime section embeds the example files. */
 function readmeWithExamples(): { file: string; text: string } {
-  const readme = join(ROOT, "README.md");
-  if (existsSync(readme)) {
-    const text = readFileSync(readme, "utf8");
-    if (text.includes("<!-- example: ")) return { file: "README.md", text };
-  }
-  const draft = ".notes/runtimes-readme.md";
-  return { file: draft, text: readFileSync(join(ROOT, draft), "utf8") };
+  return { file: "README.md", text: readFileSync(join(ROOT, "README.md"), "utf8") };
 }
 
 describe("README embedding", () => {
