@@ -1,21 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Random } from "../random";
 import { PeakEwma } from "../stats/peak-ewma";
+import { seededRandom as seeded } from "../testing/seeded-random";
 import type { BalancerCandidate } from "./candidate";
 import { pickP2C } from "./p2c";
 import { pickSmoothWeightedRoundRobin } from "./smooth-weighted-round-robin";
-
-/** mulberry32: a small seeded PRNG. */
-function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Pick = (
   list: readonly BalancerCandidate[],

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PeakEwma } from "../stats/peak-ewma";
+import { seededRandom as seeded } from "../testing/seeded-random";
 import type { BalancerCandidate } from "./candidate";
 import {
   ACTIVE_REQUEST_BIAS,
@@ -9,18 +10,6 @@ import {
   pickP2C,
   UNKNOWN_LATENCY_PENALTY,
 } from "./p2c";
-
-/** mulberry32: a small seeded PRNG. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A candidate whose EWMA saw `latency` at time 0 (none when undefined). */
 function candidate(weight: number, inFlight: number, latency?: number): BalancerCandidate {

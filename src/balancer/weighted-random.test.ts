@@ -1,20 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PeakEwma } from "../stats/peak-ewma";
+import { seededRandom as seeded } from "../testing/seeded-random";
 import type { BalancerCandidate } from "./candidate";
 import { pickWeightedRandom } from "./weighted-random";
-
-/** mulberry32: a small seeded PRNG. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function candidates(weights: readonly number[]): BalancerCandidate[] {
   return weights.map((weight) => ({ weight, inFlight: 0, ewma: new PeakEwma(), wrrCurrent: 0 }));

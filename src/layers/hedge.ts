@@ -64,14 +64,7 @@ export function hedgeResolved(
   const delays = new HedgeDelay(resolved);
   const earliest = delays.shortest;
   const fleet = wiring.fleet;
-  const budget =
-    resolved.budget === false
-      ? undefined
-      : new RetryBudget(
-          resolved.budget.ratio,
-          resolved.budget.minPerSecond,
-          resolved.budget.window,
-        );
+  const budget = RetryBudget.from(resolved.budget);
 
   return (next: Handler): Handler => {
     const shared: HedgeShared = {

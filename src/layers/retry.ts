@@ -46,14 +46,7 @@ export function retry(options?: RetryOptions | number | false, context?: LayerCo
 export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerContext): Layer {
   const { random, events } = resolveLayerContext(context);
   const { attempts, backoff, on, maxRetryAfter, bodyLimit } = resolved;
-  const budget =
-    resolved.budget === false
-      ? undefined
-      : new RetryBudget(
-          resolved.budget.ratio,
-          resolved.budget.minPerSecond,
-          resolved.budget.window,
-        );
+  const budget = RetryBudget.from(resolved.budget);
 
   return (next: Handler): Handler => {
     async function retry(call: Call): Promise<Response> {

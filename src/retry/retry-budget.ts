@@ -36,6 +36,22 @@ export class RetryBudget {
     this.#reserve = (minPerSecond * windowMs) / 1000;
   }
 
+  /**
+   * A budget from resolved options, or `undefined` when the budget is turned off.
+   *
+   * @example
+   * ```ts
+   * const budget = RetryBudget.from(resolved.budget); // `false` → undefined
+   * ```
+   */
+  static from(
+    options: { ratio: number; minPerSecond: number; window: number } | false,
+  ): RetryBudget | undefined {
+    return options === false
+      ? undefined
+      : new RetryBudget(options.ratio, options.minPerSecond, options.window);
+  }
+
   /** Counts a call (its first attempt). */
   deposit(now: number): void {
     this.#roll(now);

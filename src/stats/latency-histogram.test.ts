@@ -1,18 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { seededRandom as seeded } from "../testing/seeded-random";
 import { HISTOGRAM_MAX_MS, HISTOGRAM_MIN_MS, LatencyHistogram } from "./latency-histogram";
-
-/** mulberry32: a small seeded PRNG so the data sets are reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Nearest-rank percentile of sorted data, the definition the histogram estimates. */
 function exactPercentile(sorted: readonly number[], p: number): number {
