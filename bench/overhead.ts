@@ -1,14 +1,14 @@
 /**
  * Per-call overhead of the client's default pipeline over an in-memory transport, side by
- * side with cockatiel and opossum in one run, plus heap growth and loopback throughput.
+ * side with cockatiel and opossum in one run, plus heap growth and loopback throughput (with
+ * rows for `fetch` given an AbortSignal, which is what any per-attempt timeout costs undici).
  *
  *   npm run bench:overhead
  *
  * Rows are measured in interleaved rounds, in CPU time, and the median round is reported, so
  * a noisy neighbour hurts every row alike. Not part of `npm test`.
  */
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { spawn } from "node:child_process";
 import {
   ConsecutiveBreaker,
   circuitBreaker,
@@ -83,35 +83,74 @@ async function heapGrowth(): Promise<number> {
   return (process.memoryUsage().heapUsed - before) / (1024 * 1024);
 }
 
-async function throughput(): Promise<{ bare: number; client: number }> {
-  const server = createServer((_req, res) => res.end("ok"));
-  server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+// The server runs in a child process, so its work is not counted in this process's CPU time
+// and does not compete with the caller for the event loop.
+const SERVER = `const s = require("http").createServer((q, r) => r.end("ok"));
+s.keepAliveTimeout = 5000;
+s.listen(0, "127.0.0.1", () => console.log(s.address().port));`;
+
+interface Throughput {
+  name: string;
+  /** Requests per second (median round). */
+  rate: number;
+  /** CPU time of this process per request, µs (median round). */
+  cpu: number;
+}
+
+async function throughput(): Promise<Throughput[]> {
+  const server = spawn(process.execPath, ["-e", SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<string>((resolve) =>
+    server.stdout!.once("data", (data) => resolve(String(data).trim())),
+  );
+  const base = `http://127.0.0.1:${port}`;
   const real = createClient({ upstreams: [base] });
+  const untimed = createClient({ upstreams: [base], timeout: false });
   const concurrency = 64;
-  const perRun = 20_000;
-  async function drive(call: () => Promise<Response>): Promise<number> {
+  const perRun = 10_000;
+  // A timeout on `fetch` means an AbortSignal, and undici's work for a signal (a listener, a
+  // WeakRef, a FinalizationRegistry entry per request) is paid whoever makes it; these rows
+  // show what that costs `fetch` alone, without any client.
+  const callers: Array<[string, () => Promise<Response>]> = [
+    ["bare fetch", () => fetch(`${base}/x`)],
+    [
+      "fetch + new AbortController().signal",
+      () => fetch(`${base}/x`, { signal: new AbortController().signal }),
+    ],
+    [
+      "fetch + AbortSignal.timeout(10_000)",
+      () => fetch(`${base}/x`, { signal: AbortSignal.timeout(10_000) }),
+    ],
+    ["resilient-fetch client (defaults)", () => real.fetch("/x")],
+    ["resilient-fetch client, timeout: false", () => untimed.fetch("/x")],
+  ];
+  async function drive(call: () => Promise<Response>): Promise<[number, number]> {
     let next = 0;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (next++ < perRun) await (await call()).arrayBuffer();
       }),
     );
-    return perRun / ((performance.now() - started) / 1000);
+    const used = process.cpuUsage(cpu);
+    return [perRun / ((performance.now() - started) / 1000), (used.user + used.system) / perRun];
   }
-  const bare: number[] = [];
-  const wrapped: number[] = [];
-  await drive(() => fetch(`${base}/x`));
-  for (let round = 0; round < 3; round++) {
-    bare.push(await drive(() => fetch(`${base}/x`)));
-    wrapped.push(await drive(() => real.fetch("/x")));
+  for (const [, call] of callers) await drive(call); // warm up
+  const samples = callers.map(() => ({ rate: [] as number[], cpu: [] as number[] }));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, [, call]] of callers.entries()) {
+      const [rate, cpu] = await drive(call);
+      samples[index]!.rate.push(rate);
+      samples[index]!.cpu.push(cpu);
+    }
   }
-  await real.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return { bare: median(bare), client: median(wrapped) };
+  await Promise.all([real.close(), untimed.close()]);
+  server.kill();
+  return callers.map(([name], index) => ({
+    name,
+    rate: median(samples[index]!.rate),
+    cpu: median(samples[index]!.cpu),
+  }));
 }
 
 const perCall = await overhead();
@@ -139,13 +178,16 @@ console.log(
 );
 
 const loop = await throughput();
+const bareLoop = loop[0]!;
 console.log(
-  "\nThroughput against a real HTTP server on 127.0.0.1, 64 concurrent callers (median of 3 rounds)\n",
+  `\nThroughput against a real HTTP server on 127.0.0.1 (in a child process), 64 concurrent callers (${ROUNDS} interleaved rounds, median)\n`,
 );
 printTable(
-  ["caller", "requests / s", "share of bare fetch"],
-  [
-    ["bare fetch", fmt(loop.bare, 0), "100%"],
-    ["resilient-fetch client", fmt(loop.client, 0), `${fmt((100 * loop.client) / loop.bare, 1)}%`],
-  ],
+  ["caller", "requests / s", "share of bare fetch", "CPU µs / request"],
+  loop.map(({ name, rate, cpu }) => [
+    name,
+    fmt(rate, 0),
+    `${fmt((100 * rate) / bareLoop.rate, 1)}%`,
+    fmt(cpu, 1),
+  ]),
 );
