@@ -212,6 +212,7 @@ export function createClient(options: ClientOptions): Client {
 }
 
 function upstreamStats(fleet: Fleet, upstream: Upstream, now: number): UpstreamStats {
+  fleet.refresh(upstream, now);
   const count = upstream.latency.count(now);
   const percentile = (p: number) => (count === 0 ? null : upstream.latency.percentile(p, now));
   return {
@@ -220,7 +221,7 @@ function upstreamStats(fleet: Fleet, upstream: Upstream, now: number): UpstreamS
     effectiveWeight: upstream.weight,
     state: fleet.stateOf(upstream, now),
     breaker: upstream.breaker?.state,
-    inFlight: upstream.pending.count(now),
+    inFlight: upstream.inFlight,
     requests: upstream.requests,
     successes: upstream.successes,
     failures: upstream.failures,

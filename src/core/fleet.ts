@@ -88,7 +88,7 @@ export class Fleet {
     const list = this.pool.list;
     let healthy = 0;
     for (const upstream of list) {
-      this.#refresh(upstream, now);
+      this.refresh(upstream, now);
       if (this.#admissible(upstream, now) && !this.isEjected(upstream, now)) healthy++;
     }
     const panic = panicMode(healthy, list.length, this.options.panicThreshold);
@@ -220,7 +220,8 @@ export class Fleet {
     if (this.detector !== undefined) upstream.outlierIndex = this.detector.add(upstream);
   }
 
-  #refresh(upstream: Upstream, now: number): void {
+  /** Brings an upstream's in-flight count and slow-start weight up to `now` (picks, stats). */
+  refresh(upstream: Upstream, now: number): void {
     upstream.inFlight = upstream.pending.count(now);
     const slowStart = this.options.balancer.slowStart;
     upstream.weight = slowStartWeight(

@@ -285,7 +285,9 @@ describe("breaker controls through the client", () => {
     for (let i = 0; i < 6; i++) await client.fetch("/");
     client.isolate(A);
     client.setUpstreams([A, { url: B, weight: 2 }, "https://d.test"]);
-    await client.fetch("/"); // weights in use are refreshed when the balancer picks
+    // stats() shows the weights in use at once, before any call.
+    expect(client.stats().upstreams.map((u) => u.effectiveWeight)).toEqual([1, 2, 0.1]);
+    await client.fetch("/");
 
     const [a, b, d] = client.stats().upstreams;
     expect(client.stats().upstreams.map((u) => u.url)).toEqual([A, B, "https://d.test"]);
