@@ -255,7 +255,7 @@ export class Fleet {
   ): number {
     let count = 0;
     for (const upstream of list) {
-      if (upstream === avoid || (exclude !== undefined && exclude.includes(upstream))) continue;
+      if (upstream === avoid || exclude?.includes(upstream)) continue;
       if (this.#eligible(upstream, now, panic)) this.#scratch[count++] = upstream;
     }
     return count;
