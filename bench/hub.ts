@@ -10,10 +10,15 @@
  * per request here, which on a 2-core machine would measure the load generator instead of
  * the hub. Every phase is bounded in time and in requests; the hub and the upstream stub
  * are stopped at the end, so nothing is left running. Not part of `npm test`.
+ *
+ * Each row also prints this process's event-loop delay p99 and how busy the whole machine
+ * was: a stalled load generator, or other work on the machine, delays every request in
+ * flight and shows up as clusters of slow snapshots that are not the hub's doing.
  */
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
-import { availableParallelism, loadavg } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { startLocalHub } from "../examples/hub-local";
 import type { HubReportBatch } from "../src/protocol";
 import { fmt, printTable } from "./table";
@@ -36,6 +41,18 @@ const service = `${hub.url}/v1/services/bench`;
 const servicePath = new URL(service).pathname;
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+/** CPU time of all cores, busy and total, in ms since boot. */
+function machineCpu(): { busy: number; total: number } {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    const all = times.user + times.nice + times.sys + times.idle + times.irq;
+    busy += all - times.idle;
+    total += all;
+  }
+  return { busy, total };
+}
 
 /** One request on the keep-alive agent; resolves with the status and the ETag. */
 function send(
@@ -116,6 +133,9 @@ try {
     const latencies: number[] = [];
     const deadline = performance.now() + DURATION_MS;
     const more = () => performance.now() < deadline && requests++ < MAX_REQUESTS;
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    const cpu0 = machineCpu();
     const started = performance.now();
     const sendReport = (i: number) => report(i).then(() => void reports++);
     const sendRead = async (etag: string | null) => {
@@ -154,6 +174,9 @@ try {
       ...(readRate > 0 ? [paced(readRate, () => sendRead(null))] : []),
     ]);
     const seconds = (performance.now() - started) / 1_000;
+    loop.disable();
+    const cpu1 = machineCpu();
+    const busy = (cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total);
     latencies.sort((a, b) => a - b);
     const pct = (p: number) =>
       latencies.length
@@ -166,6 +189,8 @@ try {
       latencies.length ? fmt(latencies.length / seconds, 0) : "–",
       pct(0.5),
       pct(0.99),
+      fmt(loop.percentile(99) / 1e6),
+      `${Math.round(busy * 100)}%`,
     ];
   }
 
@@ -197,6 +222,8 @@ try {
       "snapshots/s",
       "snapshot p50 ms",
       "snapshot p99 ms",
+      "bench loop delay p99 ms",
+      "machine CPU busy",
     ],
     rows,
   );
