@@ -66,7 +66,8 @@ class SharedTimers {
       index: -1,
     };
     this.#heap.push(timer);
-    if (timer.due < this.#armedAt) this.#arm(timer.due);
+    // The first pending timer: the armed one may be unref'd (idle) even when it is earlier.
+    if (timer.due < this.#armedAt || this.#heap.size === 1) this.#arm(timer.due);
     return timer;
   }
 
