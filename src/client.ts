@@ -125,6 +125,7 @@ export function createClient(options: ClientOptions): Client {
   let closed = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
+  let draining: Promise<void> | undefined;
   const resolveTarget = (url: string) => pool.resolveTarget(url);
 
   function settled(): void {
@@ -204,9 +205,11 @@ export function createClient(options: ClientOptions): Client {
     close() {
       closed = true;
       if (inFlight === 0) return Promise.resolve();
-      return new Promise<void>((resolve) => {
+      // One promise for every close() made while calls drain: each must resolve.
+      draining ??= new Promise<void>((resolve) => {
         drained = resolve;
       });
+      return draining;
     },
   };
 }
