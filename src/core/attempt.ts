@@ -23,6 +23,7 @@ export class Attempt implements Abortable {
   // Created on first use: building an AbortSignal costs ≈5 µs on Node 20, more than the rest
   // of the pipeline together, and an in-memory or cached transport may never look at it.
   #controller: AbortController | undefined;
+  #signal: AbortSignal | undefined;
   #abortReason: unknown;
   #aborted = false;
   #timer: unknown;
@@ -40,13 +41,25 @@ export class Attempt implements Abortable {
     this.#limit = limit;
   }
 
-  /** The signal handed to the transport (made on first read; already aborted if the attempt was). */
+  /**
+   * The signal handed to the transport (made on first read; already aborted if the attempt
+   * was). With a caller signal it follows that one too, through `AbortSignal.any`, so the
+   * caller's abort still reaches the response body after the call has returned, and the
+   * runtime drops that link once the body is done with: no listener is left on a long-lived
+   * caller signal per call.
+   */
   get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#abortReason);
+    if (this.#signal === undefined) {
+      const controller = new AbortController();
+      this.#controller = controller;
+      if (this.#aborted) controller.abort(this.#abortReason);
+      const caller = this.#call.scope.callerSignal;
+      this.#signal =
+        caller !== undefined && typeof AbortSignal.any === "function"
+          ? AbortSignal.any([caller, controller.signal])
+          : controller.signal;
     }
-    return this.#controller.signal;
+    return this.#signal;
   }
 
   run(fetch: FetchLike): Promise<Response> {

@@ -93,11 +93,14 @@ export class CallScope {
   }
 
   /**
-   * Ends the call. When a response is returned, its attempt stays linked to the caller's
-   * signal, so aborting after the headers still cancels the body, as with `fetch`.
+   * Ends the call and unhooks it from the caller's signal. Aborting after the headers still
+   * cancels the body, as with `fetch`: the transport's signal follows the caller's through
+   * `AbortSignal.any` (see `Attempt.signal`). Only where a runtime lacks `AbortSignal.any`
+   * does a returned response's attempt stay linked here instead.
    */
   finish(returnedResponse: boolean): void {
-    if (returnedResponse || !this.#listening) return;
+    if (!this.#listening) return;
+    if (returnedResponse && typeof AbortSignal.any !== "function") return;
     this.callerSignal!.removeEventListener("abort", this);
     this.#listening = false;
     this.#active = undefined;

@@ -37,3 +37,31 @@ describe("client lifecycle", () => {
     expect(first).toBe(true);
   });
 });
+
+describe("a long-lived caller signal", () => {
+  it("gains no listener per call, yet still cancels a body after the headers", async () => {
+    const { getEventListeners } = await import("node:events");
+    const { startServer } = await import("./helpers/local-server");
+    const server = await startServer((req, res) => {
+      if (req.url === "/stream") {
+        res.write("first chunk");
+        return; // the body never ends unless the client goes away
+      }
+      res.end("ok");
+    });
+    const client = createClient({ upstreams: [server.url], timeout: { attempt: 5_000 } });
+    const shutdown = new AbortController();
+    for (let i = 0; i < 50; i++) {
+      await (await client.fetch("/", { signal: shutdown.signal })).text();
+    }
+    expect(getEventListeners(shutdown.signal, "abort").length).toBeLessThanOrEqual(1);
+
+    const res = await client.fetch("/stream", { signal: shutdown.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    shutdown.abort(new Error("shutting down"));
+    await expect(reader.read()).rejects.toThrow("shutting down");
+    await client.close();
+    await server.close();
+  });
+});
