@@ -40,7 +40,10 @@ describe("client lifecycle", () => {
 
 describe("a long-lived caller signal", () => {
   it("gains no listener per call, yet still cancels a body after the headers", async () => {
-    const { getEventListeners } = await import("node:events");
+    // getEventListeners exists since Node 15; @types/node 20 leaves it out of its typings.
+    const { getEventListeners } = (await import("node:events")) as unknown as {
+      getEventListeners(target: EventTarget, type: string): unknown[];
+    };
     const { startServer } = await import("./helpers/local-server");
     const server = await startServer((req, res) => {
       if (req.url === "/stream") {
