@@ -58,6 +58,8 @@ export interface Call {
   handle: Abortable | undefined;
   /** The breaker permit taken for this attempt's upstream (0 when none). */
   permit: number;
+  /** Clock time at which the balancer sent this attempt on its way (`NaN` before); later layers reuse it instead of reading the clock again. */
+  sentAt: number;
   /** Set by a layer that abandons this attempt on purpose (a lost hedge): its failure is not the upstream's. */
   abandoned: boolean;
 }
@@ -106,6 +108,7 @@ export function forAttempt(call: Call, attempt: number): Call {
     attemptTimeout: call.attemptTimeout,
     abortable: call.abortable,
     handle: undefined,
+    sentAt: Number.NaN,
     permit: 0,
     abandoned: false,
   };

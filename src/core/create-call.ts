@@ -90,6 +90,7 @@ export function createCall(
     attemptTimeout: Infinity,
     abortable: false,
     handle: undefined,
+    sentAt: Number.NaN,
     permit: 0,
     abandoned: false,
   };

@@ -18,7 +18,10 @@ export function balance(fleet: Fleet): Layer {
     function balance(call: Call): Promise<Response> {
       let upstream: Call["upstream"];
       try {
-        upstream = fleet.pick(call, call.scope.clock.now());
+        const scope = call.scope;
+        // The first attempt leaves at once: the time the call began will do.
+        call.sentAt = scope.attempts === 0 ? scope.started : scope.clock.now();
+        upstream = fleet.pick(call, call.sentAt);
       } catch (error) {
         return Promise.reject(error);
       }

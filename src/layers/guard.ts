@@ -54,7 +54,7 @@ export function guard(fleet: Fleet, context?: LayerContext): Layer {
       const upstream = call.upstream;
       if (upstream === undefined) return next(call);
       const scope = call.scope;
-      const started = scope.clock.now();
+      const started = Number.isNaN(call.sentAt) ? scope.clock.now() : call.sentAt;
       const ttl = call.attemptTimeout === Infinity ? UNBOUNDED_ATTEMPT_TTL : call.attemptTimeout;
       const token = upstream.pending.start(Math.min(scope.deadline, started + ttl));
       upstream.requests++;

@@ -25,7 +25,9 @@ export function transport(fetch?: FetchLike): Handler {
     const scope = call.scope;
     if (scope.callerAborted) return Promise.reject(scope.callerSignal!.reason);
     const remaining =
-      scope.deadline === Infinity ? scope.deadline : scope.remaining(scope.clock.now());
+      scope.deadline === Infinity
+        ? scope.deadline
+        : scope.remaining(Number.isNaN(call.sentAt) ? scope.clock.now() : call.sentAt);
     if (remaining <= 0) {
       return Promise.reject(
         new TimeoutError("total", scope.totalTimeout, scope.attempts, triedUrls(call)),
