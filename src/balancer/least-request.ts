@@ -1,7 +1,7 @@
 import type { Random } from "../random";
 import type { BalancerCandidate } from "./candidate";
 import type { PickSample } from "./p2c";
-import { randomIndex } from "./random-index";
+import { sampleTwo } from "./random-index";
 
 /**
  * Power of two choices over in-flight count: samples two distinct candidates uniformly among
@@ -22,13 +22,7 @@ export function pickLeastRequest(
   sample?: PickSample,
 ): number {
   if (count <= 1) return count === 1 ? 0 : -1;
-  const first = randomIndex(random, count);
-  let second = randomIndex(random, count - 1);
-  if (second >= first) second++;
-  if (sample !== undefined) {
-    sample.first = first;
-    sample.second = second;
-  }
+  const { first, second } = sampleTwo(random, count, sample);
   const a = candidates[first]!;
   const b = candidates[second]!;
   return (b.inFlight + 1) / b.weight < (a.inFlight + 1) / a.weight ? second : first;

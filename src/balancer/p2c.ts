@@ -1,6 +1,6 @@
 import type { Random } from "../random";
 import type { BalancerCandidate } from "./candidate";
-import { randomIndex } from "./random-index";
+import { sampleTwo } from "./random-index";
 
 /**
  * Where a two-choice picker writes the indices it sampled, when asked (tests, debugging).
@@ -82,12 +82,6 @@ export function pickP2C(
   sample?: PickSample,
 ): number {
   if (count <= 1) return count === 1 ? 0 : -1;
-  const first = randomIndex(random, count);
-  let second = randomIndex(random, count - 1);
-  if (second >= first) second++;
-  if (sample !== undefined) {
-    sample.first = first;
-    sample.second = second;
-  }
+  const { first, second } = sampleTwo(random, count, sample);
   return p2cCost(candidates[second]!, now) < p2cCost(candidates[first]!, now) ? second : first;
 }

@@ -1,21 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createClient, isResilientError, TimeoutError } from "../../src/index";
-import { ManualClock, seededRandom } from "../../src/testing/index";
-import { scriptedFetch } from "./helpers/scripted-fetch";
-
-function setup(options: Record<string, unknown> = {}) {
-  const clock = new ManualClock(1_000_000);
-  const { fetch, sent } = scriptedFetch();
-  const client = createClient({
-    upstreams: ["http://a.test", "http://b.test"],
-    fetch,
-    clock,
-    random: seededRandom(1),
-    balancer: "round-robin",
-    ...options,
-  });
-  return { clock, sent, client };
-}
+import { isResilientError, TimeoutError } from "../../src/index";
+import { scriptedClient as setup } from "./helpers/scripted-fetch";
 
 describe("deadlines", () => {
   it("rejects with a TimeoutError naming the attempt limit, then retries on the other upstream", async () => {

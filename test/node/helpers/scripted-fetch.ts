@@ -1,4 +1,5 @@
-import type { FetchLike } from "../../../src/index";
+import { createClient, type FetchLike } from "../../../src/index";
+import { ManualClock, seededRandom } from "../../../src/testing/index";
 
 export interface SentAttempt {
   url: string;
@@ -36,4 +37,22 @@ export function scriptedFetch(): { fetch: FetchLike; sent: SentAttempt[] } {
       sent.push(attempt);
     });
   return { fetch, sent };
+}
+
+/**
+ * A client over two scripted upstreams (`http://a.test`, `http://b.test`) on a manual clock,
+ * taking turns (round robin) so tests know which upstream each attempt goes to.
+ */
+export function scriptedClient(options: Record<string, unknown> = {}) {
+  const clock = new ManualClock(1_000_000);
+  const { fetch, sent } = scriptedFetch();
+  const client = createClient({
+    upstreams: ["http://a.test", "http://b.test"],
+    fetch,
+    clock,
+    random: seededRandom(1),
+    balancer: "round-robin",
+    ...options,
+  });
+  return { clock, sent, client };
 }
