@@ -1,4 +1,5 @@
 import type { Clock } from "../clock";
+import { TimeoutError } from "../errors/timeout-error";
 
 /**
  * Something in flight for a call that the caller's abort must reach: an attempt, a backoff
@@ -104,6 +105,46 @@ export class CallScope {
     this.callerSignal!.removeEventListener("abort", this);
     this.#listening = false;
     this.#active = undefined;
+  }
+
+  /**
+   * Settles as `work` does, unless the caller aborts first (rejects with their reason) or the
+   * deadline passes first (rejects with a total `TimeoutError`); then `cancel` is called so
+   * the work can stop. For waits outside any attempt, such as buffering a request body.
+   */
+  within<T>(work: Promise<T>, cancel: (reason: unknown) => void): Promise<T> {
+    if (this.callerSignal === undefined && this.deadline === Infinity) return work;
+    return new Promise<T>((resolve, reject) => {
+      let timer: unknown;
+      const stop: Abortable = {
+        abort: (reason) => {
+          this.clock.clearTimeout(timer);
+          this.untrack(stop);
+          cancel(reason);
+          reject(reason);
+        },
+      };
+      if (this.deadline !== Infinity) {
+        timer = this.clock.setTimeout(
+          () => stop.abort(new TimeoutError("total", this.totalTimeout, this.attempts, [])),
+          Math.max(0, this.deadline - this.clock.now()),
+        );
+      }
+      if (this.callerAborted) return stop.abort(this.callerSignal!.reason);
+      this.track(stop);
+      work.then(
+        (value) => {
+          this.clock.clearTimeout(timer);
+          this.untrack(stop);
+          resolve(value);
+        },
+        (error) => {
+          this.clock.clearTimeout(timer);
+          this.untrack(stop);
+          reject(error);
+        },
+      );
+    });
   }
 
   /**

@@ -54,7 +54,13 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
       budget?.deposit(scope.started);
       if (attempts === 1) return next(call);
       if (call.idempotent && call.init.body != null) {
-        const prepared = await replayableBody(call.init.body, bodyLimit);
+        let cancel: (reason: unknown) => void = () => {};
+        const prepared = await scope.within(
+          replayableBody(call.init.body, bodyLimit, (stop) => {
+            cancel = stop;
+          }),
+          (reason) => cancel(reason),
+        );
         if (prepared.body !== call.init.body) call.init = withBody(call.init, prepared.body);
         call.replayable = prepared.replayable;
       }

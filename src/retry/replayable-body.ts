@@ -9,15 +9,22 @@
  * ```ts
  * const { body, replayable } = await replayableBody(init.body, 1 << 20);
  * ```
+ *
+ * `onReading` receives a function that cancels the read (e.g. when the caller aborts while
+ * a slow upload is being buffered).
  */
 export async function replayableBody(
   body: BodyInit | null | undefined,
   limit: number,
+  onReading?: (cancel: (reason: unknown) => void) => void,
 ): Promise<{ body: BodyInit | null | undefined; replayable: boolean }> {
   if (body === null || body === undefined || !isStream(body)) {
     return { body, replayable: body === null || body === undefined || isReusable(body) };
   }
   const reader = body.getReader();
+  onReading?.((reason) => {
+    reader.cancel(reason).catch(() => {});
+  });
   const chunks: Uint8Array[] = [];
   let size = 0;
   while (true) {

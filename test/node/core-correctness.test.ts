@@ -53,3 +53,48 @@ describe("a long-lived caller signal", () => {
     await server.close();
   });
 });
+
+describe("buffering a streamed request body for replay", () => {
+  function stalledBody(onCancel: (reason: unknown) => void): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("part"));
+        // …and nothing more: the uploader stalled.
+      },
+      cancel: onCancel,
+    });
+  }
+
+  it("stops on the caller's abort, cancels the stream and sends nothing", async () => {
+    const { clock, sent, client } = setup();
+    const controller = new AbortController();
+    let cancelled: unknown;
+    const body = stalledBody((reason) => {
+      cancelled = reason;
+    });
+    const init = { method: "PUT", body, duplex: "half", signal: controller.signal };
+    const outcome = client.fetch("/", init as RequestInit).catch((e: unknown) => e);
+    await clock.advanceAsync(10);
+    const reason = new Error("user gave up");
+    controller.abort(reason);
+    expect(await outcome).toBe(reason);
+    expect(cancelled).toBe(reason);
+    expect(sent).toHaveLength(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("stops at the total deadline with a TimeoutError", async () => {
+    const { clock, sent, client } = setup({ timeout: { total: 500 } });
+    let cancelled = false;
+    const body = stalledBody(() => {
+      cancelled = true;
+    });
+    const init = { method: "PUT", body, duplex: "half" };
+    const outcome = client.fetch("/", init as RequestInit).catch((e: unknown) => e);
+    await clock.advanceAsync(500);
+    expect(await outcome).toMatchObject({ name: "TimeoutError", limit: "total" });
+    expect(cancelled).toBe(true);
+    expect(sent).toHaveLength(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+});
