@@ -19,8 +19,10 @@ export function balance(fleet: Fleet): Layer {
       let upstream: Call["upstream"];
       try {
         const scope = call.scope;
-        // The first attempt leaves at once: the time the call began will do.
-        call.sentAt = scope.attempts === 0 ? scope.started : scope.clock.now();
+        // A first attempt without a body leaves in the tick the call began, so that time will
+        // do; a body may have taken a while to buffer, and later attempts follow waits.
+        call.sentAt =
+          scope.attempts === 0 && call.init.body == null ? scope.started : scope.clock.now();
         upstream = fleet.pick(call, call.sentAt);
       } catch (error) {
         return Promise.reject(error);
