@@ -98,3 +98,24 @@ describe("buffering a streamed request body for replay", () => {
     expect(clock.pendingTimers).toBe(0);
   });
 });
+
+describe("the total deadline after a slow body", () => {
+  it("still ends the call at the deadline when buffering the body used most of it", async () => {
+    const { clock, sent, client } = setup({ timeout: { attempt: 1_000, total: 500 } });
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        clock.setTimeout(() => {
+          controller.enqueue(new TextEncoder().encode("late body"));
+          controller.close();
+        }, 400);
+      },
+    });
+    const outcome = client
+      .fetch("/", { method: "PUT", body, duplex: "half" } as RequestInit)
+      .catch((e: unknown) => e);
+    await clock.advanceAsync(400);
+    expect(sent).toHaveLength(1);
+    await clock.advanceAsync(100);
+    expect(await outcome).toMatchObject({ name: "TimeoutError", limit: "total" });
+  });
+});
