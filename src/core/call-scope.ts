@@ -116,10 +116,13 @@ export class CallScope {
     if (this.callerSignal === undefined && this.deadline === Infinity) return work;
     return new Promise<T>((resolve, reject) => {
       let timer: unknown;
+      const done = () => {
+        this.clock.clearTimeout(timer);
+        this.untrack(stop);
+      };
       const stop: Abortable = {
         abort: (reason) => {
-          this.clock.clearTimeout(timer);
-          this.untrack(stop);
+          done();
           cancel(reason);
           reject(reason);
         },
@@ -134,13 +137,11 @@ export class CallScope {
       this.track(stop);
       work.then(
         (value) => {
-          this.clock.clearTimeout(timer);
-          this.untrack(stop);
+          done();
           resolve(value);
         },
         (error) => {
-          this.clock.clearTimeout(timer);
-          this.untrack(stop);
+          done();
           reject(error);
         },
       );
