@@ -153,67 +153,45 @@ const measured = CALLS - Math.round((ONSET / 1000) * RATE);
 console.log(
   `\n${CALLS.toLocaleString()} calls, Poisson arrivals at ${RATE}/s over ${UPSTREAMS.length} upstreams of equal weight; healthy latency lognormal median 20 ms (p99 ≈ 64 ms); defaults otherwise (3 attempts, breakers, outlier ejection, no hedging). Latencies of the ~${measured.toLocaleString()} calls started after 10 s; ratios are to the same balancer with all upstreams healthy.`,
 );
+const HEADERS = [
+  "balancer",
+  "p50 ms",
+  "p99 ms",
+  "p99.9 ms",
+  "p99 / healthy",
+  "p99.9 / healthy",
+  "attempts to a",
+  "extra attempts",
+  "caller errors",
+];
+const tableRow = (name: string, row: Row, base: Row) => [
+  name,
+  ms(row.p50),
+  ms(row.p99),
+  ms(row.p999),
+  ratio(row.p99, base.p99),
+  ratio(row.p999, base.p999),
+  percent(row.share),
+  row.extra,
+  row.errors,
+];
 for (const { kind, title } of SCENARIOS) {
   console.log(`\n${title}\n`);
   printTable(
-    [
-      "balancer",
-      "p50 ms",
-      "p99 ms",
-      "p99.9 ms",
-      "p99 / healthy",
-      "p99.9 / healthy",
-      "attempts to a",
-      "extra attempts",
-      "caller errors",
-    ],
-    CONFIGS.map(({ name }) => {
-      const row = results.get(`${kind} ${name}`)!;
-      const base = results.get(`healthy ${name}`)!;
-      return [
-        name,
-        ms(row.p50),
-        ms(row.p99),
-        ms(row.p999),
-        ratio(row.p99, base.p99),
-        ratio(row.p999, base.p999),
-        percent(row.share),
-        row.extra,
-        row.errors,
-      ];
-    }),
+    HEADERS,
+    CONFIGS.map(({ name }) =>
+      tableRow(name, results.get(`${kind} ${name}`)!, results.get(`healthy ${name}`)!),
+    ),
   );
 }
 console.log(
   "\na fails 50% of calls, guard off (breaker: false, outlier: false): the balancer alone\n",
 );
 printTable(
-  [
-    "balancer",
-    "p50 ms",
-    "p99 ms",
-    "p99.9 ms",
-    "p99 / healthy",
-    "p99.9 / healthy",
-    "attempts to a",
-    "extra attempts",
-    "caller errors",
-  ],
-  ALGORITHMS.map((balancer) => {
-    const row = guardOff.get(balancer)!;
-    const base = results.get(`healthy ${balancer}`)!;
-    return [
-      balancer,
-      ms(row.p50),
-      ms(row.p99),
-      ms(row.p999),
-      ratio(row.p99, base.p99),
-      ratio(row.p999, base.p999),
-      percent(row.share),
-      row.extra,
-      row.errors,
-    ];
-  }),
+  HEADERS,
+  ALGORITHMS.map((balancer) =>
+    tableRow(balancer, guardOff.get(balancer)!, results.get(`healthy ${balancer}`)!),
+  ),
 );
 
 console.log("\nTargets\n");
