@@ -2,6 +2,7 @@ import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { allows, requireScope } from "./auth";
 import { jsonBody } from "./body";
+import { dashboard } from "./dashboard";
 import type { Env, HubBindings } from "./env";
 import { jsonError, validationHook } from "./errors";
 import type { Refusal } from "./health-hub";
@@ -32,6 +33,7 @@ app.onError((err, c) => {
 app.notFound((c) => jsonError(c, 404, "not found"));
 
 app.get("/healthz", (c) => c.json({ ok: true }));
+app.route("/", dashboard);
 
 app.put(`${SERVICE}/config`, requireScope("admin"), service, jsonBody(configBody), async (c) => {
   const { service: name } = c.req.valid("param");

@@ -3,20 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, inject } from "vitest";
+import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
 import { type ScenarioResult, scenarioTests } from "./scenario-tests";
 import { startUpstreamServer, type UpstreamServer } from "./upstream-server";
-
-// TOOLCHAIN.md: Debian's chromium, driven by playwright-core (installed by .ci/run).
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 describe("Chromium: a page loads the installed package and runs the shared scenario", () => {
   let server: UpstreamServer;
@@ -36,7 +25,7 @@ describe("Chromium: a page loads the installed package and runs the shared scena
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ARGS,
+      args: CHROMIUM_ARGS,
     });
     const page = await context.newPage();
     const problems: string[] = [];
