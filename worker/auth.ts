@@ -3,17 +3,29 @@ import type { Env, HubBindings, Scope } from "./env";
 import { jsonError } from "./errors";
 
 const RANK: Record<Scope, number> = { read: 1, report: 2, admin: 3 };
+/** Longest token accepted; every comparison runs over this many bytes. */
+const MAX_TOKEN = 512;
 const BEARER = /^Bearer[ \t]+([!-~]{1,512})[ \t]*$/i;
 const encoder = new TextEncoder();
-// Digests of the configured secrets, keyed by the secret itself (isolate-wide; rotating a
-// secret deploys a new isolate anyway).
-const digests = new Map<string, Promise<Uint8Array>>();
+
+/**
+ * One configured secret, padded to {@link MAX_TOKEN} bytes. A secret that no bearer token
+ * can spell (empty, longer than the limit, or outside printable ASCII) is `null`.
+ */
+type Secret = { bytes: Uint8Array; length: number } | null;
+// Per isolate, keyed by the secret itself (rotating a secret deploys a new isolate anyway).
+const secrets = new Map<string, Secret>();
+// The presented token is encoded into this buffer; the Worker runs one request at a time
+// through the synchronous comparison, so one buffer serves them all.
+const presented = new Uint8Array(MAX_TOKEN);
 
 /**
  * Requires a bearer token with at least `scope` (admin ⊇ report ⊇ read): no or unknown
- * token → 401, a known token with too little scope → 403. Tokens are compared as SHA-256
- * digests with a constant-time loop, and all three are always compared, so timing tells
- * nothing about which one (or how much of one) matched.
+ * token → 401, a known token with too little scope → 403. The token is compared with all
+ * three secrets, each over the full {@link MAX_TOKEN} bytes (zero-padded) with no early
+ * exit and the lengths folded into the result, so timing tells nothing about which secret
+ * (or how much of one, or its length) matched. The padded secrets are prepared once per
+ * isolate; a request costs three fixed-length loops and no hashing.
  *
  * @example
  * ```ts
@@ -26,7 +38,7 @@ export function requireScope(scope: Scope): MiddlewareHandler<HubBindings> {
     const match = BEARER.exec(c.req.header("authorization") ?? "");
     const challenge = { "WWW-Authenticate": 'Bearer realm="health-hub"' };
     if (!match) return jsonError(c, 401, "missing bearer token", undefined, challenge);
-    const granted = await scopeOf(match[1]!, c.env);
+    const granted = scopeOf(match[1]!, c.env);
     if (granted === null) return jsonError(c, 401, "invalid bearer token", undefined, challenge);
     if (RANK[granted] < needed) return jsonError(c, 403, `token lacks the ${scope} scope`);
     c.set("scope", granted);
@@ -46,39 +58,50 @@ export function allows(granted: Scope, scope: Scope): boolean {
   return RANK[granted] >= RANK[scope];
 }
 
-async function scopeOf(token: string, env: Env): Promise<Scope | null> {
-  const presented = await sha256(token);
-  const [admin, report, read] = await Promise.all([
-    secretDigest(env.HUB_ADMIN_TOKEN),
-    secretDigest(env.HUB_REPORT_TOKEN),
-    secretDigest(env.HUB_READ_TOKEN),
-  ]);
-  const isAdmin = admin !== null && equal(presented, admin);
-  const isReport = report !== null && equal(presented, report);
-  const isRead = read !== null && equal(presented, read);
+/**
+ * The scope `token` grants under `env`'s secrets, or `null`. `token` must be what the
+ * bearer pattern accepts: 1–512 printable ASCII characters.
+ *
+ * @example
+ * ```ts
+ * scopeOf("s3cret", { HUB_READ_TOKEN: "s3cret" } as Env); // "read"
+ * ```
+ */
+export function scopeOf(token: string, env: Omit<Env, "HUB">): Scope | null {
+  presented.fill(0);
+  const { written } = encoder.encodeInto(token, presented);
+  const isAdmin = matches(written, secretOf(env.HUB_ADMIN_TOKEN));
+  const isReport = matches(written, secretOf(env.HUB_REPORT_TOKEN));
+  const isRead = matches(written, secretOf(env.HUB_READ_TOKEN));
   if (isAdmin) return "admin";
   if (isReport) return "report";
   if (isRead) return "read";
   return null;
 }
 
-function secretDigest(secret: string | undefined): Promise<Uint8Array> | null {
-  if (!secret) return null;
-  let digest = digests.get(secret);
-  if (!digest) {
-    digest = sha256(secret);
-    digests.set(secret, digest);
+function secretOf(value: string | undefined): Secret {
+  if (!value) return null;
+  let secret = secrets.get(value);
+  if (secret === undefined) {
+    secret = /^[!-~]+$/.test(value) && value.length <= MAX_TOKEN ? pad(value) : null;
+    secrets.set(value, secret);
   }
-  return digest;
+  return secret;
 }
 
-async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+function pad(value: string): { bytes: Uint8Array; length: number } {
+  const bytes = new Uint8Array(MAX_TOKEN);
+  encoder.encodeInto(value, bytes);
+  return { bytes, length: value.length };
 }
 
-/** Compares two 32-byte digests without an early exit. */
-function equal(a: Uint8Array, b: Uint8Array): boolean {
-  let diff = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ (b[i] ?? 0);
+/**
+ * Compares the presented bytes (`length` of them, zero-padded) with a secret over all
+ * {@link MAX_TOKEN} bytes without an early exit. An unusable secret still costs the loop.
+ */
+function matches(length: number, secret: Secret): boolean {
+  const bytes = secret?.bytes ?? presented;
+  let diff = secret === null ? 1 : length ^ secret.length;
+  for (let i = 0; i < MAX_TOKEN; i++) diff |= presented[i]! ^ bytes[i]!;
   return diff === 0;
 }

@@ -11,8 +11,10 @@ const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
  * Reads, parses and validates a JSON body in one pass, so the bytes are read and parsed
  * once: 413 when `Content-Length` says more than `maxBytes` (nothing is read) or when the
  * bytes actually sent run past it (reading stops there); 415 for a non-JSON content type;
- * 400 `{ error, issues }` for invalid UTF-8, invalid JSON or a schema mismatch. The parsed
- * value is available as `c.req.valid("json")`, typed like a Hono validator's.
+ * 400 `{ error, issues }` for invalid UTF-8, invalid JSON or a schema mismatch. A body with
+ * a declared length is read in one call (HTTP framing stops it at the header's length); a
+ * streamed one chunk by chunk. The parsed value is available as `c.req.valid("json")`,
+ * typed like a Hono validator's.
  *
  * @example
  * ```ts
@@ -35,8 +37,13 @@ export function jsonBody<S extends z.ZodType>(
     }
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim();
     if (!JSON_TYPE.test(type)) return jsonError(c, 415, "expected Content-Type: application/json");
-    const bytes = await readAtMost(c.req.raw.body, maxBytes);
-    if (bytes === null) return tooLarge(c, maxBytes);
+    // With a declared length the HTTP framing bounds the body, so it is read in one call;
+    // the size is still checked, for in-process callers whose header and body disagree.
+    const bytes =
+      declared !== undefined
+        ? new Uint8Array(await c.req.raw.arrayBuffer())
+        : await readAtMost(c.req.raw.body, maxBytes);
+    if (bytes === null || bytes.byteLength > maxBytes) return tooLarge(c, maxBytes);
     let value: unknown;
     try {
       value = JSON.parse(decoder.decode(bytes));

@@ -17,7 +17,24 @@ import { configBody, eventsQuery, healthQuery, reportBody, serviceParam } from "
 const SERVICE = "/v1/services/:service";
 const service = zValidator("param", serviceParam, validationHook);
 
-const hubOf = (env: Env, name: string) => env.HUB.get(env.HUB.idFromName(name));
+// `idFromName` hashes the name on every call; ids are plain values, kept per isolate and
+// namespace (bounded: cleared when full). Stubs belong to a request and are not kept.
+const IDS_KEPT = 1_024;
+const idsByNamespace = new WeakMap<object, Map<string, DurableObjectId>>();
+function hubOf(env: Env, name: string) {
+  let ids = idsByNamespace.get(env.HUB);
+  if (ids === undefined) {
+    ids = new Map();
+    idsByNamespace.set(env.HUB, ids);
+  }
+  let id = ids.get(name);
+  if (id === undefined) {
+    id = env.HUB.idFromName(name);
+    if (ids.size >= IDS_KEPT) ids.clear();
+    ids.set(name, id);
+  }
+  return env.HUB.get(id);
+}
 /** The caller's location: `?colo=`/body `colo`, else where Cloudflare received it. */
 const coloOf = (request: Request, explicit: string | undefined) =>
   explicit ?? (request.cf?.colo as string | undefined) ?? "local";

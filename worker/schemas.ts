@@ -24,10 +24,25 @@ import { isHealthPath, normalizeUpstreamUrl } from "./url";
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const COLO = /^[A-Za-z0-9_-]{1,16}$/;
 
+// Reporters send the same few upstream URLs over and over; parsing each with `new URL` on
+// every report was a visible share of a report's CPU. The function is pure, so its results
+// are kept per isolate (bounded: the map is cleared when full).
+const NORMALIZED_KEPT = 1_024;
+const normalized = new Map<string, ReturnType<typeof normalizeUpstreamUrl>>();
+function normalizeCached(input: string): ReturnType<typeof normalizeUpstreamUrl> {
+  let result = normalized.get(input);
+  if (result === undefined) {
+    result = normalizeUpstreamUrl(input);
+    if (normalized.size >= NORMALIZED_KEPT) normalized.clear();
+    normalized.set(input, result);
+  }
+  return result;
+}
+
 const url = string()
   .max(HUB_LIMITS.urlLength)
   .transform((input, ctx) => {
-    const result = normalizeUpstreamUrl(input);
+    const result = normalizeCached(input);
     if ("url" in result) return result.url;
     ctx.addIssue({ code: "custom", message: result.error });
     return NEVER;
