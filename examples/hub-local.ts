@@ -55,6 +55,22 @@ export interface LocalHub {
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 /**
+ * The given tokens, with fresh random ones for any left out.
+ *
+ * @example
+ * ```ts
+ * const tokens = localHubTokens({ admin: "dev-admin-token" }); // read and report are random
+ * ```
+ */
+export function localHubTokens(given: Partial<LocalHubTokens> = {}): LocalHubTokens {
+  return {
+    read: given.read ?? `read-${randomUUID()}`,
+    report: given.report ?? `report-${randomUUID()}`,
+    admin: given.admin ?? `admin-${randomUUID()}`,
+  };
+}
+
+/**
  * Starts the hub on 127.0.0.1 and resolves once it answers.
  *
  * @example
@@ -71,11 +87,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
  * ```
  */
 export async function startLocalHub(options: LocalHubOptions = {}): Promise<LocalHub> {
-  const tokens: LocalHubTokens = {
-    read: options.tokens?.read ?? `read-${randomUUID()}`,
-    report: options.tokens?.report ?? `report-${randomUUID()}`,
-    admin: options.tokens?.admin ?? `admin-${randomUUID()}`,
-  };
+  const tokens = localHubTokens(options.tokens);
   const [script, compatibilityDate] = await Promise.all([bundleWorker(), readCompatibilityDate()]);
   const ownDir = options.persistTo === undefined;
   const dir = options.persistTo ?? (await mkdtemp(join(tmpdir(), "resilient-fetch-hub-")));
