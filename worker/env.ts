@@ -1,4 +1,7 @@
 import type { HealthHub } from "./health-hub";
+import type { Scope } from "./token";
+
+export type { Scope };
 
 /**
  * The hub Worker's bindings: the Durable Object namespace from `wrangler.toml` and the
@@ -16,9 +19,6 @@ export interface Env {
   HUB_REPORT_TOKEN?: string;
   HUB_ADMIN_TOKEN?: string;
 }
-
-/** What a bearer token may do; each scope includes the ones before it. */
-export type Scope = "read" | "report" | "admin";
 
 /**
  * Hono's environment for the hub app.

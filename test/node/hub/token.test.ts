@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scopeOf } from "../../../worker/auth";
+import { scopeOf } from "../../../worker/token";
 
 const env = { HUB_ADMIN_TOKEN: "admin-s3cret", HUB_REPORT_TOKEN: "rep", HUB_READ_TOKEN: "r" };
 
