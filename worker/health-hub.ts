@@ -120,7 +120,7 @@ export class HealthHub extends DurableObject<Env> {
       state.leases.delete(colo);
       this.store.deleteLease(colo);
     }
-    this.commit(reevaluate(state, now, touched), touched);
+    this.commit(reevaluate(state, now, touched, colo), touched);
     const value = {
       accepted: { upstreams: entries.length, heartbeats: results.length },
       version: state.version,

@@ -17,6 +17,7 @@ import { updateEwma } from "./ewma";
 import {
   type EventDraft,
   type HubState,
+  type LocationState,
   newLocationState,
   newUpstreamState,
   toHeartbeat,
@@ -168,40 +169,37 @@ export function recordReport(
  * Recomputes location and global verdicts at `now` (all upstreams, or those in `urls`) and
  * returns the changes as events. Also forgets locations with nothing left to say.
  *
+ * With `colo`, only that location of each upstream is judged again (a report from there
+ * changed only its own counts); the other locations vote with their last judgement. Their
+ * changes that come with time alone (heartbeats going stale, reports leaving the window)
+ * are picked up by the next full reevaluation, which the heartbeat alarm runs every
+ * interval, or by the next report from that location.
+ *
  * @example
  * ```ts
  * const events = reevaluate(state, now);
+ * const afterReport = reevaluate(state, now, touched, "AMS");
  * ```
  */
-export function reevaluate(state: HubState, now: number, urls?: Iterable<string>): EventDraft[] {
+export function reevaluate(
+  state: HubState,
+  now: number,
+  urls?: Iterable<string>,
+  colo?: string,
+): EventDraft[] {
   const events: EventDraft[] = [];
   const stale = staleAfter(state.config.heartbeat);
   const targets = urls ? [...urls].map((u) => state.upstreams.get(u)!) : state.upstreams.values();
   for (const upstream of targets) {
     const votes: (Judgement & { colo: string })[] = [];
-    for (const [colo, location] of Object.entries(upstream.locations)) {
-      pruneBuckets(location.buckets, now);
-      const signal = judgePassive(windowTotals(location.buckets, now), location.failing);
-      location.failing = signal.failing;
-      const j = locationJudgement(trackJudgement(location.edge, now, stale), signal);
-      if (j.verdict !== location.verdict) {
-        events.push({
-          at: now,
-          upstream: upstream.url,
-          scope: colo,
-          from: location.verdict,
-          to: j.verdict,
-          reason: j.reason,
-        });
-        location.verdict = j.verdict;
-        location.since = now;
-      }
-      location.reason = j.reason;
-      if (j.verdict === "unknown" && forgettable(location.edge.lastAt, location.reportedAt, now)) {
-        delete upstream.locations[colo];
+    for (const name in upstream.locations) {
+      const location = upstream.locations[name]!;
+      if (colo !== undefined && name !== colo) {
+        votes.push({ colo: name, verdict: location.verdict, reason: location.reason });
         continue;
       }
-      votes.push({ colo, ...j });
+      if (judgeLocation(upstream, name, location, now, stale, events))
+        votes.push({ colo: name, verdict: location.verdict, reason: location.reason });
     }
     const g = globalJudgement(trackJudgement(upstream.hub, now, stale), votes);
     if (g.verdict !== upstream.verdict) {
@@ -220,6 +218,39 @@ export function reevaluate(state: HubState, now: number, urls?: Iterable<string>
     upstream.reason = g.reason;
   }
   return events;
+}
+
+/** Judges one location again; `false` when it was forgotten (nothing left to say). */
+function judgeLocation(
+  upstream: UpstreamState,
+  colo: string,
+  location: LocationState,
+  now: number,
+  stale: number,
+  events: EventDraft[],
+): boolean {
+  pruneBuckets(location.buckets, now);
+  const signal = judgePassive(windowTotals(location.buckets, now), location.failing);
+  location.failing = signal.failing;
+  const j = locationJudgement(trackJudgement(location.edge, now, stale), signal);
+  if (j.verdict !== location.verdict) {
+    events.push({
+      at: now,
+      upstream: upstream.url,
+      scope: colo,
+      from: location.verdict,
+      to: j.verdict,
+      reason: j.reason,
+    });
+    location.verdict = j.verdict;
+    location.since = now;
+  }
+  location.reason = j.reason;
+  if (j.verdict === "unknown" && forgettable(location.edge.lastAt, location.reportedAt, now)) {
+    delete upstream.locations[colo];
+    return false;
+  }
+  return true;
 }
 
 function forgettable(edgeAt: number | null, reportedAt: number | null, now: number): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HubConfig } from "../../../src/protocol";
+import { HUB_PASSIVE, type HubConfig } from "../../../src/protocol";
 import {
   applyConfig,
   LOCATION_RETENTION_MS,
@@ -108,6 +108,32 @@ describe("locations", () => {
     const u = state.upstreams.get(A)!;
     expect(u.locations.AMS!.ewma!.value).toBeCloseTo(40);
     expect(u.ewma!.value).toBeCloseTo(40);
+  });
+
+  it("after a report judges only the reporting location; the others keep their verdict until a full pass", () => {
+    const state = createHubState("svc", config(A), 0);
+    for (const colo of ["AMS", "FRA"])
+      recordReport(state, colo, { url: A, successes: 10, failures: 0, timeouts: 0 }, 1_000);
+    reevaluate(state, 1_000);
+    const u = state.upstreams.get(A)!;
+    expect([u.locations.AMS!.verdict, u.locations.FRA!.verdict, u.verdict]).toEqual([
+      "up",
+      "up",
+      "up",
+    ]);
+    // Both locations' reports have left the window; AMS reports failures.
+    const later = 1_000 + HUB_PASSIVE.windowMs + HUB_PASSIVE.bucketMs;
+    recordReport(state, "AMS", { url: A, successes: 0, failures: 10, timeouts: 0 }, later);
+    const events = reevaluate(state, later, [A], "AMS");
+    expect(events.map((e) => `${e.scope}:${e.from}>${e.to}`)).toEqual([
+      "AMS:up>down",
+      "global:up>degraded",
+    ]);
+    expect(u.locations.FRA!.verdict).toBe("up");
+    expect(reevaluate(state, later).map((e) => `${e.scope}:${e.from}>${e.to}`)).toEqual([
+      "FRA:up>unknown",
+      "global:degraded>down",
+    ]);
   });
 
   it("forgets a location with nothing to say for an hour", () => {
