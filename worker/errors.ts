@@ -41,24 +41,3 @@ export function toIssues(
 ): Issue[] {
   return issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 }
-
-/**
- * The hook every validator uses: a failed parse becomes a 400 with the issues.
- *
- * @example
- * ```ts
- * zValidator("json", configBody, validationHook)
- * ```
- */
-export function validationHook(
-  result:
-    | { success: true }
-    | {
-        success: false;
-        error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] };
-      },
-  c: Context,
-): Response | undefined {
-  if (result.success) return undefined;
-  return jsonError(c, 400, "invalid request", toIssues(result.error.issues));
-}

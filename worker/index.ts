@@ -1,12 +1,12 @@
-import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { allows, requireScope } from "./auth";
 import { jsonBody } from "./body";
 import { dashboard } from "./dashboard";
 import type { Env, HubBindings } from "./env";
-import { jsonError, validationHook } from "./errors";
+import { jsonError } from "./errors";
 import type { Refusal } from "./health-hub";
 import { configBody, eventsQuery, healthQuery, reportBody, serviceParam } from "./schemas";
+import { validParam, validQuery } from "./validate";
 
 /**
  * The health hub Worker: routing, auth, limits and validation, then one typed RPC call
@@ -15,7 +15,7 @@ import { configBody, eventsQuery, healthQuery, reportBody, serviceParam } from "
  */
 
 const SERVICE = "/v1/services/:service";
-const service = zValidator("param", serviceParam, validationHook);
+const service = validParam(serviceParam);
 
 // `idFromName` hashes the name on every call; ids are plain values, kept per isolate and
 // namespace (bounded: cleared when full). Stubs belong to a request and are not kept.
@@ -68,42 +68,30 @@ app.post(`${SERVICE}/reports`, requireScope("report"), service, jsonBody(reportB
   return reply.ok ? c.json(reply.value, 202) : refuse(c, reply);
 });
 
-app.get(
-  `${SERVICE}/health`,
-  requireScope("read"),
-  service,
-  zValidator("query", healthQuery, validationHook),
-  async (c) => {
-    const { service: name } = c.req.valid("param");
-    const colo = coloOf(c.req.raw, c.req.valid("query").colo);
-    const mayProbe = allows(c.get("scope"), "report");
-    const reply = await hubOf(c.env, name).health(
-      colo,
-      c.req.header("if-none-match") ?? null,
-      mayProbe,
-    );
-    if (!reply.ok) return refuse(c, reply);
-    const headers = { ETag: reply.etag, "Cache-Control": "no-cache" };
-    if (reply.status === 304) return c.body(null, 304, headers);
-    return c.body(reply.body, 200, {
-      ...headers,
-      "Content-Type": "application/json; charset=utf-8",
-    });
-  },
-);
+app.get(`${SERVICE}/health`, requireScope("read"), service, validQuery(healthQuery), async (c) => {
+  const { service: name } = c.req.valid("param");
+  const colo = coloOf(c.req.raw, c.req.valid("query").colo);
+  const mayProbe = allows(c.get("scope"), "report");
+  const reply = await hubOf(c.env, name).health(
+    colo,
+    c.req.header("if-none-match") ?? null,
+    mayProbe,
+  );
+  if (!reply.ok) return refuse(c, reply);
+  const headers = { ETag: reply.etag, "Cache-Control": "no-cache" };
+  if (reply.status === 304) return c.body(null, 304, headers);
+  return c.body(reply.body, 200, {
+    ...headers,
+    "Content-Type": "application/json; charset=utf-8",
+  });
+});
 
-app.get(
-  `${SERVICE}/events`,
-  requireScope("read"),
-  service,
-  zValidator("query", eventsQuery, validationHook),
-  async (c) => {
-    const { service: name } = c.req.valid("param");
-    const { limit, before } = c.req.valid("query");
-    const reply = await hubOf(c.env, name).events(limit, before);
-    return reply.ok ? c.json(reply.value) : refuse(c, reply);
-  },
-);
+app.get(`${SERVICE}/events`, requireScope("read"), service, validQuery(eventsQuery), async (c) => {
+  const { service: name } = c.req.valid("param");
+  const { limit, before } = c.req.valid("query");
+  const reply = await hubOf(c.env, name).events(limit, before);
+  return reply.ok ? c.json(reply.value) : refuse(c, reply);
+});
 
 app.get(`${SERVICE}/subscribe`, requireScope("read"), service, async (c) => {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
