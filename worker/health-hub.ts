@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { HubConfig, HubEventsPage, HubProbeLease, HubReportAck } from "../src/protocol";
+import type { HubConfig, HubEventsPage, HubProbeLease } from "../src/protocol";
 import type { Env } from "./env";
 import type { Issue } from "./errors";
 import { etagMatches } from "./etag";
@@ -94,8 +94,14 @@ export class HealthHub extends DurableObject<Env> {
     return { created, config: state.config, version: state.version };
   }
 
-  /** Takes one batch of passive outcomes and/or leased heartbeat results from `colo`. */
-  async report(colo: string, batch: ReportBody): Promise<Reply<HubReportAck>> {
+  /**
+   * Takes one batch of passive outcomes and/or leased heartbeat results from `colo`.
+   * Returns the version after it (the Worker builds the acknowledgement, since it knows
+   * what it sent), or why it was refused. A number rather than an object because this
+   * runs for every report: the reply crosses the RPC boundary and a smaller one measurably
+   * cuts what each report allocates.
+   */
+  async report(colo: string, batch: ReportBody): Promise<number | Refusal> {
     const state = this.state;
     if (!state) return UNKNOWN;
     const now = Date.now();
@@ -121,11 +127,7 @@ export class HealthHub extends DurableObject<Env> {
       this.store.deleteLease(colo);
     }
     this.commit(reevaluate(state, now, touched, colo), touched);
-    const value = {
-      accepted: { upstreams: entries.length, heartbeats: results.length },
-      version: state.version,
-    };
-    return { ok: true, value };
+    return state.version;
   }
 
   /**

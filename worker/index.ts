@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import type { HubReportAck } from "../src/protocol";
 import { allows, requireScope } from "./auth";
 import { jsonBody } from "./body";
 import { dashboard } from "./dashboard";
@@ -65,7 +66,12 @@ app.post(`${SERVICE}/reports`, requireScope("report"), service, jsonBody(reportB
   const { service: name } = c.req.valid("param");
   const batch = c.req.valid("json");
   const reply = await hubOf(c.env, name).report(coloOf(c.req.raw, batch.colo), batch);
-  return reply.ok ? c.json(reply.value, 202) : refuse(c, reply);
+  if (typeof reply !== "number") return refuse(c, reply);
+  const accepted = {
+    upstreams: batch.upstreams?.length ?? 0,
+    heartbeats: batch.heartbeats?.results.length ?? 0,
+  };
+  return c.json({ accepted, version: reply } satisfies HubReportAck, 202);
 });
 
 app.get(`${SERVICE}/health`, requireScope("read"), service, validQuery(healthQuery), async (c) => {
