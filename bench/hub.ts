@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/hub.ts
  *   REPORTERS=32 READERS=8 REPORT_RATE=1500 READ_RATE=400 DURATION_MS=5000 npx tsx bench/hub.ts
+ *   HUB_DIRECT=1 npx tsx bench/hub.ts   # without Miniflare's entry proxy in front of the hub
  *
  * Requests go through one keep-alive `node:http` agent: Node's `fetch` costs ~1 ms of CPU
  * per request here, which on a 2-core machine would measure the load generator instead of
@@ -14,6 +15,13 @@
  * Each row also prints this process's event-loop delay p99 and how busy the whole machine
  * was: a stalled load generator, or other work on the machine, delays every request in
  * flight and shows up as clusters of slow snapshots that are not the hub's doing.
+ *
+ * The last row is the local runtime's floor: the same paced snapshots while `GET /healthz`
+ * (no auth, no body, no Durable Object) is hit at the report rate. Whatever tail that row
+ * shows comes from workerd and Miniflare on this machine (one thread for every isolate,
+ * garbage collection pauses, Miniflare's entry proxy re-creating each request), not from
+ * the hub's work. `HUB_DIRECT=1` serves the Worker on its own socket without that proxy,
+ * which deployed Workers do not have either.
  */
 import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -26,9 +34,12 @@ import { fmt, printTable } from "./table";
 const REPORTERS = Number(process.env.REPORTERS ?? 16);
 const READERS = Number(process.env.READERS ?? 4);
 const DURATION_MS = Number(process.env.DURATION_MS ?? 3_000);
+/** How long a paced row runs its load, unmeasured, before measuring. */
+const SETTLE_MS = Number(process.env.SETTLE_MS ?? 1_000);
 const REPORT_RATE = Number(process.env.REPORT_RATE ?? 1_000);
 const READ_RATE = Number(process.env.READ_RATE ?? 200);
 const MAX_REQUESTS = Number(process.env.MAX_REQUESTS ?? 100_000);
+const DIRECT = process.env.HUB_DIRECT === "1";
 const COLOS = ["AMS", "FRA", "LHR", "CDG", "SIN", "NRT", "IAD", "SJC"];
 
 const upstream = createServer((_req, res) => res.writeHead(200).end("ok"));
@@ -36,7 +47,7 @@ await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
 const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 const urls = [`${base}/a`, `${base}/b`, `${base}/c`];
 
-const hub = await startLocalHub();
+const hub = await startLocalHub({ direct: DIRECT });
 const service = `${hub.url}/v1/services/bench`;
 const servicePath = new URL(service).pathname;
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -70,7 +81,9 @@ function send(
       );
       res.on("error", reject);
     });
-    req.on("error", reject);
+    req.on("error", (err) =>
+      reject(new Error(`${method} ${path}: ${err.message}`, { cause: err })),
+    );
     req.end(body);
   });
 }
@@ -108,6 +121,10 @@ try {
     const res = await send("POST", `${servicePath}/reports`, reportHeaders[k]!, bodies[k]);
     if (res.status !== 202) throw new Error(`report failed: ${res.status}`);
   };
+  const ping = async () => {
+    const res = await send("GET", "/healthz", {});
+    if (res.status !== 200) throw new Error(`healthz failed: ${res.status}`);
+  };
   const read = async (etag: string | null) => {
     const headers = etag ? { ...readHeaders, "if-none-match": etag } : readHeaders;
     const res = await send("GET", `${servicePath}/health`, headers);
@@ -121,17 +138,22 @@ try {
    * (`reportRate`, `readRate` per second, at most 64 in flight each) measure latency at a
    * given load.
    */
-  async function phase(load: {
-    reporters?: number;
-    readers?: number;
-    reportRate?: number;
-    readRate?: number;
-    conditional?: boolean;
-  }) {
-    const { reporters = 0, readers = 0, reportRate = 0, readRate = 0, conditional = false } = load;
+  async function phase(
+    load: {
+      reporters?: number;
+      readers?: number;
+      reportRate?: number;
+      readRate?: number;
+      pingRate?: number;
+      conditional?: boolean;
+    },
+    durationMs = DURATION_MS,
+  ) {
+    const { reporters = 0, readers = 0, reportRate = 0, readRate = 0, pingRate = 0 } = load;
+    const conditional = load.conditional ?? false;
     let reports = 0;
     const latencies: number[] = [];
-    const deadline = performance.now() + DURATION_MS;
+    const deadline = performance.now() + durationMs;
     const more = () => performance.now() < deadline && requests++ < MAX_REQUESTS;
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
@@ -172,6 +194,7 @@ try {
       ...Array.from({ length: readers }, closedReader),
       ...(reportRate > 0 ? [paced(reportRate, sendReport)] : []),
       ...(readRate > 0 ? [paced(readRate, () => sendRead(null))] : []),
+      ...(pingRate > 0 ? [paced(pingRate, ping)] : []),
     ]);
     const seconds = (performance.now() - started) / 1_000;
     loop.disable();
@@ -183,7 +206,13 @@ try {
         ? fmt(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!)
         : "–";
     return [
-      reporters ? `${reporters} closed-loop` : reportRate ? `${reportRate}/s paced` : "–",
+      reporters
+        ? `${reporters} closed-loop`
+        : reportRate
+          ? `${reportRate}/s paced`
+          : pingRate
+            ? `${pingRate}/s /healthz`
+            : "–",
       readers ? `${readers} closed-loop` : readRate ? `${readRate}/s paced` : "–",
       reports ? fmt(reports / seconds, 0) : "–",
       latencies.length ? fmt(latencies.length / seconds, 0) : "–",
@@ -198,20 +227,28 @@ try {
   for (let i = 0; i < 200; i++) await Promise.all([report(i), read(null)]);
   requests = 0;
 
+  // The paced rows come first and settle at their own load before measuring: run after the
+  // saturating rows, they measured the garbage those left behind (a full collection of it
+  // stalls workerd's one thread for tens of ms) rather than the load they name.
   const scenarios: [string, Parameters<typeof phase>[0]][] = [
+    ["snapshots while reports arrive", { reportRate: REPORT_RATE, readRate: READ_RATE }],
+    ["floor: snapshots while /healthz is hit", { pingRate: REPORT_RATE, readRate: READ_RATE }],
     ["report capacity", { reporters: REPORTERS }],
     ["snapshot capacity", { readers: READERS }],
     ["snapshot capacity, If-None-Match", { readers: READERS, conditional: true }],
-    ["snapshots while reports arrive", { reportRate: REPORT_RATE, readRate: READ_RATE }],
     ["both saturating", { reporters: REPORTERS, readers: READERS }],
   ];
   const rows: string[][] = [];
-  for (const [name, load] of scenarios) rows.push([name, ...(await phase(load))]);
+  for (const [name, load] of scenarios) {
+    const paced = (load.reportRate ?? 0) + (load.pingRate ?? 0) > 0;
+    if (paced && SETTLE_MS > 0) await phase(load, SETTLE_MS);
+    rows.push([name, ...(await phase(load))]);
+  }
   const load = loadavg()
     .map((l) => l.toFixed(1))
     .join(" ");
   console.log(
-    `Local hub (workerd via Miniflare, SQLite store in a temp dir), batches of ${urls.length} upstream entries from ${COLOS.length} colos, ${DURATION_MS} ms per row; Node ${process.version}, ${availableParallelism()} cores, load average ${load}\n`,
+    `Local hub (workerd via Miniflare${DIRECT ? ", direct socket without the entry proxy" : ""}, SQLite store in a temp dir), batches of ${urls.length} upstream entries from ${COLOS.length} colos, ${DURATION_MS} ms per row (paced rows after ${SETTLE_MS} ms at their load); Node ${process.version}, ${availableParallelism()} cores, load average ${load}\n`,
   );
   printTable(
     [

@@ -41,6 +41,14 @@ export interface LocalHubOptions {
   tokens?: Partial<LocalHubTokens>;
   /** Print the Worker's console output (and workerd's) to this process's stdio. @default false */
   verbose?: boolean;
+  /**
+   * Serve the Worker on its own socket, without Miniflare's entry worker in front of it.
+   * That proxy (the one `wrangler dev` uses too) re-creates every request in a second
+   * isolate before the hub sees it; deployed Workers have no such hop. Benchmarks use this
+   * to measure the hub rather than the local proxy. `port` then applies to this socket.
+   * @default false
+   */
+  direct?: boolean;
 }
 
 /** A running local hub. */
@@ -105,7 +113,10 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
         HUB_ADMIN_TOKEN: tokens.admin,
       },
       host: "127.0.0.1",
-      port: options.port ?? 0,
+      port: options.direct ? 0 : (options.port ?? 0),
+      ...(options.direct
+        ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: options.port ?? 0 }] }
+        : {}),
       ...(quiet ? { handleRuntimeStdio: drain } : {}),
     });
   } catch (err) {
@@ -115,6 +126,7 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
   let url: URL;
   try {
     url = await mf.ready;
+    if (options.direct) url = await mf.unsafeGetDirectURL();
   } catch (err) {
     await mf.dispose().catch(() => {});
     if (ownDir) await rm(dir, { recursive: true, force: true });

@@ -64,3 +64,33 @@ describe("startLocalHub", () => {
     await expect(fetch(`${hub.url}/healthz`)).rejects.toThrow();
   });
 });
+
+describe("startLocalHub({ direct: true })", () => {
+  it("serves the Worker on its own socket, without the entry proxy, and stops cleanly", async () => {
+    const hub = await startLocalHub({ direct: true });
+    try {
+      expect(hub.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(await (await fetch(`${hub.url}/healthz`)).json()).toEqual({ ok: true });
+      const put = await fetch(`${hub.url}/v1/services/direct/config`, {
+        method: "PUT",
+        headers: {
+          authorization: `Bearer ${hub.tokens.admin}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ upstreams: ["http://127.0.0.1:1/"] }),
+      });
+      expect(put.status).toBe(201);
+      // Miniflare's entry proxy adds a `cf` object (colo "DFW"); without it the hub falls
+      // back to "local" for the caller's location, which the lease shows.
+      const read = await fetch(`${hub.url}/v1/services/direct/health`, {
+        headers: { authorization: `Bearer ${hub.tokens.report}` },
+      });
+      const snapshot = (await read.json()) as HubSnapshot;
+      expect(snapshot.service).toBe("direct");
+      expect(snapshot.lease?.colo).toBe("local");
+    } finally {
+      await hub.stop();
+    }
+    await expect(fetch(`${hub.url}/healthz`)).rejects.toThrow();
+  }, 20_000);
+});
