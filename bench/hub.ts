@@ -154,6 +154,7 @@ try {
     let reports = 0;
     const latencies: number[] = [];
     const deadline = performance.now() + durationMs;
+    requests = 0; // MAX_REQUESTS bounds each phase
     const more = () => performance.now() < deadline && requests++ < MAX_REQUESTS;
     const loop = monitorEventLoopDelay({ resolution: 1 });
     loop.enable();
