@@ -121,9 +121,13 @@ try {
     const res = await send("POST", `${servicePath}/reports`, reportHeaders[k]!, bodies[k]);
     if (res.status !== 202) throw new Error(`report failed: ${res.status}`);
   };
+  // Miniflare's entry proxy now and then resets a connection in the floor row; those are
+  // counted and printed rather than ending the run (they are not the hub's requests).
+  let pingErrors = 0;
   const ping = async () => {
-    const res = await send("GET", "/healthz", {});
-    if (res.status !== 200) throw new Error(`healthz failed: ${res.status}`);
+    const res = await send("GET", "/healthz", {}).catch(() => null);
+    if (res === null) pingErrors++;
+    else if (res.status !== 200) throw new Error(`healthz failed: ${res.status}`);
   };
   const read = async (etag: string | null) => {
     const headers = etag ? { ...readHeaders, "if-none-match": etag } : readHeaders;
@@ -265,6 +269,7 @@ try {
     ],
     rows,
   );
+  if (pingErrors > 0) console.log(`\n${pingErrors} /healthz requests of the floor row failed.`);
 } finally {
   agent.destroy();
   await hub.stop();
