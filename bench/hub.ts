@@ -6,6 +6,7 @@
  *   npx tsx bench/hub.ts
  *   REPORTERS=32 READERS=8 REPORT_RATE=1500 READ_RATE=400 DURATION_MS=5000 npx tsx bench/hub.ts
  *   HUB_DIRECT=1 npx tsx bench/hub.ts   # without Miniflare's entry proxy in front of the hub
+ *   HUB=wrangler npx tsx bench/hub.ts   # against `wrangler dev` (a child process)
  *
  * Requests go through one keep-alive `node:http` agent: Node's `fetch` costs ~1 ms of CPU
  * per request here, which on a 2-core machine would measure the load generator instead of
@@ -27,7 +28,8 @@ import { Agent, createServer, request } from "node:http";
 import type { AddressInfo } from "node:net";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { startLocalHub } from "../examples/hub-local";
+import { type LocalHub, startLocalHub } from "../examples/hub-local";
+import { startWranglerHub } from "../examples/hub-wrangler";
 import type { HubReportBatch } from "../src/protocol";
 import { fmt, printTable } from "./table";
 
@@ -40,6 +42,7 @@ const REPORT_RATE = Number(process.env.REPORT_RATE ?? 1_000);
 const READ_RATE = Number(process.env.READ_RATE ?? 200);
 const MAX_REQUESTS = Number(process.env.MAX_REQUESTS ?? 100_000);
 const DIRECT = process.env.HUB_DIRECT === "1";
+const WRANGLER = process.env.HUB === "wrangler";
 const COLOS = ["AMS", "FRA", "LHR", "CDG", "SIN", "NRT", "IAD", "SJC"];
 
 const upstream = createServer((_req, res) => res.writeHead(200).end("ok"));
@@ -47,7 +50,10 @@ await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
 const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 const urls = [`${base}/a`, `${base}/b`, `${base}/c`];
 
-const hub = await startLocalHub({ direct: DIRECT });
+const hub: LocalHub = WRANGLER ? await startWranglerHub() : await startLocalHub({ direct: DIRECT });
+const target = WRANGLER
+  ? "wrangler dev (its proxy in front of workerd, in a child process)"
+  : `workerd via Miniflare${DIRECT ? ", direct socket without the entry proxy" : ""}`;
 const service = `${hub.url}/v1/services/bench`;
 const servicePath = new URL(service).pathname;
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -253,7 +259,7 @@ try {
     .map((l) => l.toFixed(1))
     .join(" ");
   console.log(
-    `Local hub (workerd via Miniflare${DIRECT ? ", direct socket without the entry proxy" : ""}, SQLite store in a temp dir), batches of ${urls.length} upstream entries from ${COLOS.length} colos, ${DURATION_MS} ms per row (paced rows after ${SETTLE_MS} ms at their load); Node ${process.version}, ${availableParallelism()} cores, load average ${load}\n`,
+    `Local hub (${target}, SQLite store in a temp dir), batches of ${urls.length} upstream entries from ${COLOS.length} colos, ${DURATION_MS} ms per row (paced rows after ${SETTLE_MS} ms at their load); Node ${process.version}, ${availableParallelism()} cores, load average ${load}\n`,
   );
   printTable(
     [
