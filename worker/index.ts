@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { HubReportAck } from "../src/protocol";
 import { allows, requireScope } from "./auth";
 import { jsonBody } from "./body";
+import { boundedMemo } from "./bounded-memo";
 import { dashboard } from "./dashboard";
 import type { Env, HubBindings } from "./env";
 import { jsonError } from "./errors";
@@ -19,22 +20,16 @@ const SERVICE = "/v1/services/:service";
 const service = validParam(serviceParam);
 
 // `idFromName` hashes the name on every call; ids are plain values, kept per isolate and
-// namespace (bounded: cleared when full). Stubs belong to a request and are not kept.
-const IDS_KEPT = 1_024;
-const idsByNamespace = new WeakMap<object, Map<string, DurableObjectId>>();
+// namespace. Stubs belong to a request and are not kept.
+const idsByNamespace = new WeakMap<Env["HUB"], (name: string) => DurableObjectId>();
 function hubOf(env: Env, name: string) {
-  let ids = idsByNamespace.get(env.HUB);
-  if (ids === undefined) {
-    ids = new Map();
-    idsByNamespace.set(env.HUB, ids);
+  const namespace = env.HUB;
+  let idOf = idsByNamespace.get(namespace);
+  if (idOf === undefined) {
+    idOf = boundedMemo((service: string) => namespace.idFromName(service));
+    idsByNamespace.set(namespace, idOf);
   }
-  let id = ids.get(name);
-  if (id === undefined) {
-    id = env.HUB.idFromName(name);
-    if (ids.size >= IDS_KEPT) ids.clear();
-    ids.set(name, id);
-  }
-  return env.HUB.get(id);
+  return namespace.get(idOf(name));
 }
 /** The caller's location: `?colo=`/body `colo`, else where Cloudflare received it. */
 const coloOf = (request: Request, explicit: string | undefined) =>

@@ -14,6 +14,7 @@ import {
   union,
 } from "zod";
 import { HUB_DEFAULTS, HUB_LIMITS } from "../src/protocol";
+import { boundedMemo } from "./bounded-memo";
 import { isHealthPath, normalizeUpstreamUrl } from "./url";
 
 /**
@@ -26,18 +27,8 @@ const COLO = /^[A-Za-z0-9_-]{1,16}$/;
 
 // Reporters send the same few upstream URLs over and over; parsing each with `new URL` on
 // every report was a visible share of a report's CPU. The function is pure, so its results
-// are kept per isolate (bounded: the map is cleared when full).
-const NORMALIZED_KEPT = 1_024;
-const normalized = new Map<string, ReturnType<typeof normalizeUpstreamUrl>>();
-function normalizeCached(input: string): ReturnType<typeof normalizeUpstreamUrl> {
-  let result = normalized.get(input);
-  if (result === undefined) {
-    result = normalizeUpstreamUrl(input);
-    if (normalized.size >= NORMALIZED_KEPT) normalized.clear();
-    normalized.set(input, result);
-  }
-  return result;
-}
+// are kept per isolate.
+const normalizeCached = boundedMemo(normalizeUpstreamUrl);
 
 const url = string()
   .max(HUB_LIMITS.urlLength)

@@ -16,7 +16,7 @@ export interface TokenSecrets {
 /** Longest token accepted; every comparison runs over this many bytes. */
 export const MAX_TOKEN = 512;
 /** An `Authorization` header with a token of 1–512 printable ASCII characters. */
-export const BEARER = /^Bearer[ \t]+([!-~]{1,512})[ \t]*$/i;
+export const BEARER = new RegExp(`^Bearer[ \\t]+([!-~]{1,${MAX_TOKEN}})[ \\t]*$`, "i");
 
 const encoder = new TextEncoder();
 /**
