@@ -1,5 +1,5 @@
-import type { HealthHub } from "./health-hub";
-import type { Scope } from "./token";
+import type { Scope } from "./http/token";
+import type { HealthHub } from "./objects/health-hub";
 
 export type { Scope };
 

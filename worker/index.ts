@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import type { HubReportAck } from "../src/protocol";
-import { allows, requireScope } from "./auth";
-import { jsonBody } from "./body";
-import { boundedMemo } from "./bounded-memo";
-import { dashboard } from "./dashboard";
 import type { Env, HubBindings } from "./env";
-import { jsonError } from "./errors";
-import type { Refusal } from "./health-hub";
-import { configBody, eventsQuery, healthQuery, reportBody, serviceParam } from "./schemas";
-import { validParam, validQuery } from "./validate";
+import { allows, requireScope } from "./http/auth";
+import { jsonBody } from "./http/body";
+import { boundedMemo } from "./http/bounded-memo";
+import { dashboard } from "./http/dashboard";
+import { jsonError } from "./http/errors";
+import { configBody, eventsQuery, healthQuery, reportBody, serviceParam } from "./http/schemas";
+import { validParam, validQuery } from "./http/validate";
+import type { Refusal } from "./objects/health-hub";
 
 /**
  * The health hub Worker: routing, auth, limits and validation, then one typed RPC call
@@ -102,4 +102,4 @@ app.get(`${SERVICE}/subscribe`, requireScope("read"), service, async (c) => {
 });
 
 export default app;
-export { HealthHub } from "./health-hub";
+export { HealthHub } from "./objects/health-hub";

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { HubEventsPage } from "../../src/protocol";
-import type { HealthHub } from "../../worker/health-hub";
+import type { HealthHub } from "../../worker/objects/health-hub";
 import {
   call,
   configure,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DASHBOARD_CSP } from "../../worker/dashboard";
+import { DASHBOARD_CSP } from "../../worker/http/dashboard";
 import { call } from "./helpers";
 
 describe("dashboard", () => {

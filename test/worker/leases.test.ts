@@ -1,8 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { HubError, HubSnapshot } from "../../src/protocol";
-import type { HealthHub } from "../../worker/health-hub";
-import type { HubState } from "../../worker/hub-state";
+import type { HubState } from "../../worker/model/hub-state";
+import type { HealthHub } from "../../worker/objects/health-hub";
 import {
   call,
   configure,

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { HubError } from "../../src/protocol";
-import type { HealthHub } from "../../worker/health-hub";
+import type { HealthHub } from "../../worker/objects/health-hub";
 import { call, configure, hubOf, report, TOKENS, uniqueService, upstream } from "./helpers";
 
 describe("liveness and routing", () => {

@@ -5,7 +5,7 @@ import {
   newAvailability,
   summarizeAvailability,
   transitionAvailability,
-} from "../../../worker/availability";
+} from "../../../worker/model/availability";
 
 function replay(steps: [HubVerdict, number][]) {
   let a = newAvailability(0);

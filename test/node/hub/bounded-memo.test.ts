@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundedMemo } from "../../../worker/bounded-memo";
+import { boundedMemo } from "../../../worker/http/bounded-memo";
 
 describe("boundedMemo", () => {
   it("computes each input once while it is kept", () => {

@@ -6,8 +6,8 @@ import {
   locationJudgement,
   staleAfter,
   trackJudgement,
-} from "../../../worker/decide";
-import { newTrack, observeHeartbeat } from "../../../worker/hysteresis";
+} from "../../../worker/model/decide";
+import { newTrack, observeHeartbeat } from "../../../worker/model/hysteresis";
 
 const j = (verdict: HubVerdict, reason: string = verdict) => ({ verdict, reason });
 const loc = (colo: string, verdict: HubVerdict) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { etagMatches } from "../../../worker/etag";
+import { etagMatches } from "../../../worker/model/etag";
 
 describe("If-None-Match", () => {
   it("matches the tag itself, one in a list, a weak form and *", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EWMA_TAU_MS, updateEwma } from "../../../worker/ewma";
+import { EWMA_TAU_MS, updateEwma } from "../../../worker/model/ewma";
 
 describe("time-decayed EWMA", () => {
   it("starts at the first sample", () => {

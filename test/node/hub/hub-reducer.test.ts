@@ -7,9 +7,9 @@ import {
   recordHubHeartbeat,
   recordReport,
   reevaluate,
-} from "../../../worker/hub-reducer";
-import { createHubState } from "../../../worker/hub-state";
-import { buildSnapshot } from "../../../worker/snapshot";
+} from "../../../worker/model/hub-reducer";
+import { createHubState } from "../../../worker/model/hub-state";
+import { buildSnapshot } from "../../../worker/model/snapshot";
 
 const A = "https://a.internal";
 const B = "https://b.internal";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { newTrack, observeHeartbeat } from "../../../worker/hysteresis";
+import { newTrack, observeHeartbeat } from "../../../worker/model/hysteresis";
 
 const limits = { rise: 2, fall: 3 };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { HubConfig } from "../../../src/protocol";
-import { recordEdgeHeartbeat } from "../../../worker/hub-reducer";
-import { createHubState } from "../../../worker/hub-state";
-import { offerLease } from "../../../worker/lease-offer";
+import { recordEdgeHeartbeat } from "../../../worker/model/hub-reducer";
+import { createHubState } from "../../../worker/model/hub-state";
+import { offerLease } from "../../../worker/model/lease-offer";
 
 const config: HubConfig = {
   upstreams: [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkLease, grantLease } from "../../../worker/lease";
+import { checkLease, grantLease } from "../../../worker/model/lease";
 
 const heartbeat = { interval: 10_000, timeout: 2_000 };
 

@@ -7,7 +7,7 @@ import {
   judgePassive,
   pruneBuckets,
   windowTotals,
-} from "../../../worker/passive";
+} from "../../../worker/model/passive";
 
 const counts = (successes: number, failures = 0, timeouts = 0) => ({
   successes,

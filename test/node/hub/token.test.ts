@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scopeOf } from "../../../worker/token";
+import { scopeOf } from "../../../worker/http/token";
 
 const env = { HUB_ADMIN_TOKEN: "admin-s3cret", HUB_REPORT_TOKEN: "rep", HUB_READ_TOKEN: "r" };
 

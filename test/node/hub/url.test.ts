@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isHealthPath, normalizeUpstreamUrl, probeUrlOf } from "../../../worker/url";
+import { isHealthPath, normalizeUpstreamUrl, probeUrlOf } from "../../../worker/model/url";
 
 describe("upstream URLs", () => {
   it.each([

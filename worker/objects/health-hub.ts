@@ -1,24 +1,24 @@
 import { DurableObject } from "cloudflare:workers";
-import type { HubConfig, HubEventsPage, HubProbeLease } from "../src/protocol";
-import type { Env } from "./env";
-import type { Issue } from "./errors";
-import { etagMatches } from "./etag";
+import type { HubConfig, HubEventsPage, HubProbeLease } from "../../src/protocol";
+import type { Env } from "../env";
+import type { Issue } from "../http/errors";
+import type { ConfigBody, ReportBody } from "../http/schemas";
+import { etagMatches } from "../model/etag";
 import {
   applyConfig,
   recordEdgeHeartbeat,
   recordHubHeartbeat,
   recordReport,
   reevaluate,
-} from "./hub-reducer";
-import { createHubState, type EventDraft, type HubState } from "./hub-state";
+} from "../model/hub-reducer";
+import { createHubState, type EventDraft, type HubState } from "../model/hub-state";
+import { checkLease } from "../model/lease";
+import { offerLease } from "../model/lease-offer";
+import { reportIssues } from "../model/report-check";
+import { buildSnapshot } from "../model/snapshot";
+import { probeUrlOf } from "../model/url";
 import { HubStore } from "./hub-store";
-import { checkLease } from "./lease";
-import { offerLease } from "./lease-offer";
 import { type Prober, probeUpstream } from "./probe";
-import { reportIssues } from "./report-check";
-import type { ConfigBody, ReportBody } from "./schemas";
-import { buildSnapshot } from "./snapshot";
-import { probeUrlOf } from "./url";
 
 /** The first heartbeat after a config change comes this soon (or one interval, if shorter). */
 export const FIRST_HEARTBEAT_DELAY_MS = 1_000;

@@ -1,4 +1,4 @@
-import type { HubConfig, HubHeartbeat, HubHeartbeatResult, HubVerdict } from "../src/protocol";
+import type { HubConfig, HubHeartbeat, HubHeartbeatResult, HubVerdict } from "../../src/protocol";
 import { type AvailabilityState, newAvailability } from "./availability";
 import type { Ewma } from "./ewma";
 import { type HeartbeatTrack, newTrack } from "./hysteresis";

@@ -1,7 +1,7 @@
-import { HUB_LIMITS } from "../src/protocol";
-import type { Issue } from "./errors";
+import { HUB_LIMITS } from "../../src/protocol";
+import type { Issue } from "../http/errors";
+import type { ReportBody } from "../http/schemas";
 import type { HubState } from "./hub-state";
-import type { ReportBody } from "./schemas";
 
 /**
  * What is wrong with a (schema-valid) report given the current state: entries for

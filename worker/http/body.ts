@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { z } from "zod";
-import { HUB_LIMITS } from "../src/protocol";
-import type { HubBindings } from "./env";
+import { HUB_LIMITS } from "../../src/protocol";
+import type { HubBindings } from "../env";
 import { jsonError, toIssues } from "./errors";
 
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;

@@ -1,9 +1,14 @@
-import type { HubConfig, HubEventsPage, HubHeartbeat } from "../src/protocol";
-import { HUB_PASSIVE } from "../src/protocol";
+import type { HubConfig, HubEventsPage, HubHeartbeat } from "../../src/protocol";
+import { HUB_PASSIVE } from "../../src/protocol";
+import {
+  type EventDraft,
+  type HubState,
+  newUpstreamState,
+  type UpstreamState,
+} from "../model/hub-state";
+import type { Lease } from "../model/lease";
+import type { Bucket } from "../model/passive";
 import { SCHEMA, toBucket, toEvent, toHeartbeat, upstreamRow } from "./hub-rows";
-import { type EventDraft, type HubState, newUpstreamState, type UpstreamState } from "./hub-state";
-import type { Lease } from "./lease";
-import type { Bucket } from "./passive";
 
 /** Heartbeat results and report buckets are kept this long. */
 export const HISTORY_RETENTION_MS = 60 * 60_000;

@@ -1,4 +1,4 @@
-import type { HubBreakerHint, HubVerdict } from "../src/protocol";
+import type { HubBreakerHint, HubVerdict } from "../../src/protocol";
 import type { HeartbeatTrack } from "./hysteresis";
 import type { PassiveSignal } from "./passive";
 

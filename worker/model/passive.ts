@@ -1,4 +1,4 @@
-import { HUB_PASSIVE } from "../src/protocol";
+import { HUB_PASSIVE } from "../../src/protocol";
 
 /**
  * Passive outcomes of one location for one upstream, summed per time bucket.

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { HubError } from "../src/protocol";
+import type { HubError } from "../../src/protocol";
 
 /**
  * JSON error responses: every error the hub sends has the {@link HubError} shape.

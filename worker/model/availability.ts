@@ -1,4 +1,4 @@
-import type { HubAvailability, HubVerdict } from "../src/protocol";
+import type { HubAvailability, HubVerdict } from "../../src/protocol";
 
 /**
  * Running totals behind MTBF, MTTR and availability, fed by the global verdict's

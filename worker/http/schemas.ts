@@ -13,9 +13,9 @@ import {
   string,
   union,
 } from "zod";
-import { HUB_DEFAULTS, HUB_LIMITS } from "../src/protocol";
+import { HUB_DEFAULTS, HUB_LIMITS } from "../../src/protocol";
+import { isHealthPath, normalizeUpstreamUrl } from "../model/url";
 import { boundedMemo } from "./bounded-memo";
-import { isHealthPath, normalizeUpstreamUrl } from "./url";
 
 /**
  * Request schemas. Each parses to the shape the Durable Object works with (URLs

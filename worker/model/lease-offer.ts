@@ -1,4 +1,4 @@
-import type { HubProbeLease } from "../src/protocol";
+import type { HubProbeLease } from "../../src/protocol";
 import type { HubState } from "./hub-state";
 import { grantLease, type Lease } from "./lease";
 import { probeUrlOf } from "./url";

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import type { HubBindings, Scope } from "./env";
+import type { HubBindings, Scope } from "../env";
 import { jsonError } from "./errors";
 import { BEARER, scopeOf } from "./token";
 

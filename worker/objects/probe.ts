@@ -1,4 +1,4 @@
-import type { HubHeartbeatResult } from "../src/protocol";
+import type { HubHeartbeatResult } from "../../src/protocol";
 
 /**
  * One heartbeat target: the upstream it stands for and the URL to GET.

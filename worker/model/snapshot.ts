@@ -1,4 +1,4 @@
-import type { HubLocationSnapshot, HubSnapshot, HubUpstreamSnapshot } from "../src/protocol";
+import type { HubLocationSnapshot, HubSnapshot, HubUpstreamSnapshot } from "../../src/protocol";
 import { summarizeAvailability } from "./availability";
 import { breakerHint } from "./decide";
 import type { HubState, LocationState, UpstreamState } from "./hub-state";

@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
-import type { HubBindings } from "./env";
+import type { HubBindings } from "../env";
 import { jsonError, toIssues } from "./errors";
 
 /**

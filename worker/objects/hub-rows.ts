@@ -1,6 +1,6 @@
-import type { HubEvent, HubHeartbeat, HubVerdict } from "../src/protocol";
-import type { LocationState, UpstreamState } from "./hub-state";
-import type { Bucket } from "./passive";
+import type { HubEvent, HubHeartbeat, HubVerdict } from "../../src/protocol";
+import type { LocationState, UpstreamState } from "../model/hub-state";
+import type { Bucket } from "../model/passive";
 
 /** The hub's tables; `CREATE … IF NOT EXISTS`, so running it on every start is harmless. */
 export const SCHEMA = `

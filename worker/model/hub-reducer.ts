@@ -3,8 +3,8 @@ import type {
   HubHeartbeat,
   HubHeartbeatResult,
   HubUpstreamReport,
-} from "../src/protocol";
-import { HUB_PASSIVE } from "../src/protocol";
+} from "../../src/protocol";
+import { HUB_PASSIVE } from "../../src/protocol";
 import { transitionAvailability } from "./availability";
 import {
   globalJudgement,

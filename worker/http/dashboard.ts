@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { HubBindings } from "./env";
+import type { HubBindings } from "../env";
 
 /**
  * The hub's dashboard: one static page, its script and its stylesheet. The page holds no
