@@ -53,8 +53,12 @@ export type RotationShareByCause = { answers: number; unreachable: number };
 export function rotationFailing(share: RotationShareByCause | null): boolean {
   if (share === null) return false;
   const out = share.answers + share.unreachable;
-  return out > 0 && out >= HUB_PASSIVE.failureRate;
+  // Shares are ratios of decayed float sums: a tie (say 1 of 2 reporters) must not depend
+  // on whether a relay merged the entries before they arrived or not.
+  return out > 0 && out >= HUB_PASSIVE.failureRate - TIE;
 }
+
+const TIE = 1e-9;
 
 /**
  * Judges a location's reports. Answers-failing wins over unreachable (it is evidence about
