@@ -1,21 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalHub, startLocalHub } from "../../examples/hub-local";
 import type { HubSnapshot } from "../../src/protocol";
-import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
+import { launchChromium } from "./chromium";
 
 // The hub's dashboard page in a real browser: the local hub (workerd) heartbeats two local
 // upstreams, one healthy and one answering 503, and the page shows what the API says.
 describe("Chromium: the hub's dashboard", () => {
   let upstreams: Server;
   let hub: LocalHub;
-  let context: BrowserContext | undefined;
-  let profile: string | undefined;
+  let browser: Browser | undefined;
   let ok: string;
   let failing: string;
   const service = "dash";
@@ -66,23 +62,17 @@ describe("Chromium: the hub's dashboard", () => {
       if (snapshot.upstreams.every((u) => u.heartbeat.verdict !== "unknown")) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    profile = mkdtempSync(join(tmpdir(), "resilient-fetch-dashboard-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium();
   }, 30_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await hub?.stop();
     await new Promise((resolve) => upstreams?.close(resolve));
-    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
   });
 
   async function open(token: string): Promise<Page> {
-    const page = await context!.newPage();
+    const page = await browser!.newPage();
     page.on("pageerror", (error) => problems.push(error.message));
     page.on("console", (message) => {
       if (message.type() === "error" && !/401|403/.test(message.text()))
