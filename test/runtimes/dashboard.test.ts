@@ -1,13 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalHub, startLocalHub } from "../../examples/hub-local";
 import type { HubSnapshot, HubUpstreamReport } from "../../src/protocol";
-import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
+import { launchChromium } from "./chromium";
 
 // Where the last run's screenshot goes (overwritten each run; outside the repository).
 const SCREENSHOT =
@@ -43,8 +42,7 @@ const calls = (url: string, ok: number, failed: number): HubUpstreamReport => ({
 describe("Chromium: the hub's dashboard", () => {
   let servers: Awaited<ReturnType<typeof upstream>>[] = [];
   let hub: LocalHub;
-  let context: BrowserContext | undefined;
-  let profile: string | undefined;
+  let browser: Browser | undefined;
   let ok: string;
   let failing: string;
   let doomed: Awaited<ReturnType<typeof upstream>>;
@@ -84,24 +82,17 @@ describe("Chromium: the hub's dashboard", () => {
       if (snapshot.upstreams.every((u) => u.heartbeat.verdict !== "unknown")) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    profile = mkdtempSync(join(tmpdir(), "resilient-fetch-dashboard-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1366, height: 768 }, // a laptop's screen
-    });
+    browser = await launchChromium();
   }, 30_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await hub?.stop();
     await Promise.all(servers.map((s) => s.stop()));
-    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
   });
 
   async function open(token: string): Promise<Page> {
-    const page = await context!.newPage();
+    const page = await browser!.newPage({ viewport: { width: 1366, height: 768 } }); // a laptop
     page.on("pageerror", (error) => problems.push(error.message));
     // A Content-Security-Policy violation is logged as a console error too.
     page.on("console", (message) => {
