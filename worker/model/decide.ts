@@ -1,4 +1,4 @@
-import type { HubBreakerHint, HubVerdict } from "../../src/protocol";
+import type { HubBreakerHint, HubEvidence, HubHeartbeat, HubVerdict } from "../../src/protocol";
 import type { HeartbeatTrack } from "./hysteresis";
 import type { PassiveSignal } from "./passive";
 
@@ -7,12 +7,17 @@ import type { PassiveSignal } from "./passive";
  *
  * @example
  * ```ts
- * const v: Judgement = { verdict: "down", reason: "3 heartbeats failed in a row" };
+ * const v: Judgement = { verdict: "down", reason: "3 heartbeats failed in a row", evidence: "heartbeats" };
  * ```
  */
 export interface Judgement {
   verdict: HubVerdict;
   reason: string;
+  /**
+   * What the verdict rests on (`null` when unknown). For `up`: `answers` when calls were
+   * answered well, `heartbeats` when only health checks passed.
+   */
+  evidence: HubEvidence | null;
 }
 
 /**
@@ -30,17 +35,31 @@ export function staleAfter(heartbeat: { interval: number; timeout: number }): nu
 
 /**
  * The verdict of a heartbeat track at `now`: `unknown` when its last heartbeat is older
- * than `staleMs` (or there was none).
+ * than `staleMs` (or there was none). A down track rests on `unreachable` when its last
+ * heartbeat got no answer at all, else on `heartbeats` (the health check answered wrong).
  *
  * @example
  * ```ts
- * const hub = trackJudgement(state.hub, now, staleAfter(config.heartbeat));
+ * const hub = trackJudgement(state.hub, state.hubLast, now, staleAfter(config.heartbeat));
  * ```
  */
-export function trackJudgement(track: HeartbeatTrack, now: number, staleMs: number): Judgement {
-  if (track.lastAt === null) return { verdict: "unknown", reason: track.reason };
-  if (now - track.lastAt > staleMs) return { verdict: "unknown", reason: "heartbeats are stale" };
-  return { verdict: track.verdict, reason: track.reason };
+export function trackJudgement(
+  track: HeartbeatTrack,
+  last: HubHeartbeat | null,
+  now: number,
+  staleMs: number,
+): Judgement {
+  if (track.lastAt === null) return { verdict: "unknown", reason: track.reason, evidence: null };
+  if (now - track.lastAt > staleMs)
+    return { verdict: "unknown", reason: "heartbeats are stale", evidence: null };
+  if (track.verdict === "unknown")
+    return { verdict: "unknown", reason: track.reason, evidence: null };
+  const unanswered = track.verdict === "down" && last !== null && !last.ok && last.status === null;
+  return {
+    verdict: track.verdict,
+    reason: track.reason,
+    evidence: unanswered ? "unreachable" : "heartbeats",
+  };
 }
 
 /**
@@ -54,13 +73,13 @@ export function trackJudgement(track: HeartbeatTrack, now: number, staleMs: numb
  * ```
  */
 export function locationJudgement(heartbeat: Judgement, passive: PassiveSignal): Judgement {
-  if (heartbeat.verdict === "down")
-    return { verdict: "down", reason: `heartbeats: ${heartbeat.reason}` };
-  if (passive.verdict === "down") return { verdict: "down", reason: `reports: ${passive.reason}` };
-  if (heartbeat.verdict === "up")
-    return { verdict: "up", reason: `heartbeats: ${heartbeat.reason}` };
-  if (passive.verdict === "up") return { verdict: "up", reason: `reports: ${passive.reason}` };
-  return { verdict: "unknown", reason: "no fresh heartbeats or reports" };
+  const fromHeartbeats = { ...heartbeat, reason: `heartbeats: ${heartbeat.reason}` };
+  const fromReports = { ...passive, reason: `reports: ${passive.reason}` };
+  if (heartbeat.verdict === "down") return fromHeartbeats;
+  if (passive.verdict === "down") return fromReports;
+  if (heartbeat.verdict === "up") return fromHeartbeats;
+  if (passive.verdict === "up") return fromReports;
+  return { verdict: "unknown", reason: "no fresh heartbeats or reports", evidence: null };
 }
 
 /**
@@ -88,27 +107,39 @@ export function globalJudgement(
       downAt.push(l.colo);
     }
   }
-  if (up === 0 && down === 0) return { verdict: "unknown", reason: "no fresh signal" };
-  if (down === 0) return { verdict: "up", reason: `up from ${up} of ${up} vantage points` };
+  const votes = [hub, ...locations];
+  const rests = (verdict: HubVerdict, order: readonly HubEvidence[]) =>
+    order.find((e) => votes.some((v) => v.verdict === verdict && v.evidence === e)) ?? null;
+  if (up === 0 && down === 0)
+    return { verdict: "unknown", reason: "no fresh signal", evidence: null };
+  if (down === 0)
+    return {
+      verdict: "up",
+      reason: `up from ${up} of ${up} vantage points`,
+      evidence: rests("up", ["answers", "heartbeats"]),
+    };
+  const evidence = rests("down", ["answers", "heartbeats", "unreachable"]);
   const where = downAt.slice(0, 8).join(", ") + (downAt.length > 8 ? ", …" : "");
   if (up === 0) {
     const only = down === 1 && hub.verdict === "down" ? hub.reason : `down from ${where}`;
-    return { verdict: "down", reason: only };
+    return { verdict: "down", reason: only, evidence };
   }
   const reason = `down from ${down} of ${up + down} vantage points (${where})`;
-  return { verdict: down > up ? "down" : "degraded", reason };
+  return { verdict: down > up ? "down" : "degraded", reason, evidence };
 }
 
 /**
- * What a client's breaker should do with an upstream in this verdict.
+ * What a client's breaker should do with an upstream in this verdict; a drained upstream
+ * is `open` whatever its verdict.
  *
  * @example
  * ```ts
  * breakerHint("degraded"); // "half-open"
+ * breakerHint("up", true); // "open"
  * ```
  */
-export function breakerHint(verdict: HubVerdict): HubBreakerHint {
-  if (verdict === "down") return "open";
+export function breakerHint(verdict: HubVerdict, drain = false): HubBreakerHint {
+  if (verdict === "down" || drain) return "open";
   if (verdict === "degraded") return "half-open";
   return "closed";
 }

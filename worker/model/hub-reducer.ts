@@ -25,6 +25,7 @@ import {
 } from "./hub-state";
 import { observeHeartbeat } from "./hysteresis";
 import { addToBuckets, type Bucket, judgePassive, pruneBuckets, windowTotals } from "./passive";
+import { addRotation } from "./rotation";
 
 /**
  * The hub's state transitions. Each function changes `state` in place and returns what
@@ -37,25 +38,62 @@ export const LOCATION_RETENTION_MS = 60 * 60_000;
 /**
  * Replaces the config: upstreams that stay keep their history, new ones start unknown,
  * removed ones are dropped. Outstanding leases are revoked (their targets may be gone).
+ * Returns the removed URLs and a `drain`/`undrain` event for every upstream whose drain
+ * changed (a new upstream that starts drained counts as drained now).
  *
  * @example
  * ```ts
- * const { removed } = applyConfig(state, config, now);
+ * const { removed, events } = applyConfig(state, config, now);
  * ```
  */
 export function applyConfig(
   state: HubState,
   config: HubConfig,
   now: number,
-): { removed: string[] } {
+): { removed: string[]; events: EventDraft[] } {
   const next = new Map<string, UpstreamState>();
   for (const u of config.upstreams)
     next.set(u.url, state.upstreams.get(u.url) ?? newUpstreamState(u.url, now));
   const removed = [...state.upstreams.keys()].filter((url) => !next.has(url));
+  const events = drainEvents(state.config, config, next, now);
   state.config = config;
   state.upstreams = next;
   state.leases.clear();
-  return { removed };
+  return { removed, events };
+}
+
+/**
+ * The `drain`/`undrain` events between two configs (`before` is `null` for a new service).
+ *
+ * @example
+ * ```ts
+ * const events = drainEvents(null, config, state.upstreams, now);
+ * ```
+ */
+export function drainEvents(
+  before: HubConfig | null,
+  after: HubConfig,
+  upstreams: ReadonlyMap<string, UpstreamState>,
+  now: number,
+): EventDraft[] {
+  const was = new Map(before?.upstreams.map((u) => [u.url, u.drain]));
+  const events: EventDraft[] = [];
+  for (const u of after.upstreams) {
+    if (u.drain === (was.get(u.url) ?? false)) continue;
+    const verdict = upstreams.get(u.url)?.verdict ?? "unknown";
+    events.push({
+      at: now,
+      upstream: u.url,
+      scope: "global",
+      kind: u.drain ? "drain" : "undrain",
+      from: verdict,
+      to: verdict,
+      reason: u.drain
+        ? "drained by config: clients send it no new calls"
+        : "undrained by config: clients may call it again",
+    });
+  }
+  return events;
 }
 
 /**
@@ -92,6 +130,7 @@ export function recordHubHeartbeat(
           at: now,
           upstream: result.url,
           scope: "hub",
+          kind: "verdict" as const,
           from: before,
           to: after,
           reason: upstream.hub.reason,
@@ -128,7 +167,8 @@ export function recordEdgeHeartbeat(
 }
 
 /**
- * Adds one report entry from `colo` to the current bucket; returns that bucket.
+ * Adds one report entry from `colo` to the current bucket and its out-of-rotation state to
+ * the location's rotation tally; returns the bucket.
  *
  * @example
  * ```ts
@@ -149,10 +189,21 @@ export function recordReport(
     {
       successes: entry.successes,
       failures: entry.failures,
+      networkErrors: entry.networkErrors ?? 0,
       timeouts: entry.timeouts,
       latencySum: latency?.sumMs ?? 0,
       latencyCount: latency?.count ?? 0,
       latencyMax: latency?.maxMs ?? 0,
+    },
+    now,
+  );
+  const out = entry.outOfRotation;
+  location.rotation = addRotation(
+    location.rotation,
+    {
+      reporters: entry.reporters ?? 1,
+      answers: out?.answers ?? 0,
+      unreachable: out?.unreachable ?? 0,
     },
     now,
   );
@@ -195,18 +246,20 @@ export function reevaluate(
     for (const name in upstream.locations) {
       const location = upstream.locations[name]!;
       if (colo !== undefined && name !== colo) {
-        votes.push({ colo: name, verdict: location.verdict, reason: location.reason });
+        votes.push(voteOf(name, location));
         continue;
       }
       if (judgeLocation(upstream, name, location, now, stale, events))
-        votes.push({ colo: name, verdict: location.verdict, reason: location.reason });
+        votes.push(voteOf(name, location));
     }
-    const g = globalJudgement(trackJudgement(upstream.hub, now, stale), votes);
+    const hub = trackJudgement(upstream.hub, upstream.hubLast, now, stale);
+    const g = globalJudgement(hub, votes);
     if (g.verdict !== upstream.verdict) {
       events.push({
         at: now,
         upstream: upstream.url,
         scope: "global",
+        kind: "verdict",
         from: upstream.verdict,
         to: g.verdict,
         reason: g.reason,
@@ -216,9 +269,17 @@ export function reevaluate(
       upstream.since = now;
     }
     upstream.reason = g.reason;
+    upstream.evidence = g.evidence;
   }
   return events;
 }
+
+const voteOf = (colo: string, l: LocationState) => ({
+  colo,
+  verdict: l.verdict,
+  reason: l.reason,
+  evidence: l.evidence,
+});
 
 /** Judges one location again; `false` when it was forgotten (nothing left to say). */
 function judgeLocation(
@@ -232,12 +293,14 @@ function judgeLocation(
   pruneBuckets(location.buckets, now);
   const signal = judgePassive(windowTotals(location.buckets, now), location.failing);
   location.failing = signal.failing;
-  const j = locationJudgement(trackJudgement(location.edge, now, stale), signal);
+  const edge = trackJudgement(location.edge, location.edgeLast, now, stale);
+  const j = locationJudgement(edge, signal);
   if (j.verdict !== location.verdict) {
     events.push({
       at: now,
       upstream: upstream.url,
       scope: colo,
+      kind: "verdict",
       from: location.verdict,
       to: j.verdict,
       reason: j.reason,
@@ -246,6 +309,7 @@ function judgeLocation(
     location.since = now;
   }
   location.reason = j.reason;
+  location.evidence = j.evidence;
   if (j.verdict === "unknown" && forgettable(location.edge.lastAt, location.reportedAt, now)) {
     delete upstream.locations[colo];
     return false;

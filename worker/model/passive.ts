@@ -1,17 +1,21 @@
-import { HUB_PASSIVE } from "../../src/protocol";
+import { HUB_PASSIVE, type HubEvidence } from "../../src/protocol";
 
 /**
  * Passive outcomes of one location for one upstream, summed per time bucket.
  *
  * @example
  * ```ts
- * const b: Bucket = { start: 0, successes: 9, failures: 1, timeouts: 0, latencySum: 90, latencyCount: 10, latencyMax: 20 };
+ * const b: Bucket = { start: 0, successes: 9, failures: 1, networkErrors: 0, timeouts: 0, latencySum: 90, latencyCount: 10, latencyMax: 20 };
  * ```
  */
 export interface Bucket {
   start: number;
   successes: number;
+  /** Answers classified as failures. */
   failures: number;
+  /** Calls that got no answer: connection failures. */
+  networkErrors: number;
+  /** Calls that got no answer in time. */
   timeouts: number;
   latencySum: number;
   latencyCount: number;
@@ -30,7 +34,10 @@ export interface Bucket {
 export interface WindowTotals {
   calls: number;
   successes: number;
-  /** Failures plus timeouts. */
+  failures: number;
+  networkErrors: number;
+  timeouts: number;
+  /** Failures, network errors and timeouts. */
   failed: number;
 }
 
@@ -39,6 +46,8 @@ export interface PassiveSignal {
   verdict: "up" | "down" | "unknown";
   failing: boolean;
   reason: string;
+  /** `answers` for up; for down, the larger kind of failure; `null` when unknown. */
+  evidence: HubEvidence | null;
 }
 
 /**
@@ -59,7 +68,7 @@ export function bucketStart(at: number, bucketMs: number = HUB_PASSIVE.bucketMs)
  *
  * @example
  * ```ts
- * addToBuckets(buckets, { successes: 3, failures: 0, timeouts: 0, latencySum: 30, latencyCount: 3, latencyMax: 12 }, now);
+ * addToBuckets(buckets, { successes: 3, failures: 0, networkErrors: 0, timeouts: 0, latencySum: 30, latencyCount: 3, latencyMax: 12 }, now);
  * ```
  */
 export function addToBuckets(
@@ -75,6 +84,7 @@ export function addToBuckets(
       start,
       successes: 0,
       failures: 0,
+      networkErrors: 0,
       timeouts: 0,
       latencySum: 0,
       latencyCount: 0,
@@ -84,6 +94,7 @@ export function addToBuckets(
   }
   bucket.successes += counts.successes;
   bucket.failures += counts.failures;
+  bucket.networkErrors += counts.networkErrors;
   bucket.timeouts += counts.timeouts;
   bucket.latencySum += counts.latencySum;
   bucket.latencyCount += counts.latencyCount;
@@ -123,14 +134,24 @@ export function windowTotals(
   now: number,
   windowMs: number = HUB_PASSIVE.windowMs,
 ): WindowTotals {
-  let successes = 0;
-  let failed = 0;
+  const t: WindowTotals = {
+    calls: 0,
+    successes: 0,
+    failures: 0,
+    networkErrors: 0,
+    timeouts: 0,
+    failed: 0,
+  };
   for (const b of buckets) {
     if (b.start + HUB_PASSIVE.bucketMs <= now - windowMs) continue;
-    successes += b.successes;
-    failed += b.failures + b.timeouts;
+    t.successes += b.successes;
+    t.failures += b.failures;
+    t.networkErrors += b.networkErrors;
+    t.timeouts += b.timeouts;
   }
-  return { calls: successes + failed, successes, failed };
+  t.failed = t.failures + t.networkErrors + t.timeouts;
+  t.calls = t.successes + t.failed;
+  return t;
 }
 
 /**
@@ -146,14 +167,23 @@ export function windowTotals(
  */
 export function judgePassive(totals: WindowTotals, wasFailing: boolean): PassiveSignal {
   const { calls, failed } = totals;
-  if (calls === 0) return { verdict: "unknown", failing: false, reason: "no calls reported" };
+  if (calls === 0)
+    return { verdict: "unknown", failing: false, reason: "no calls reported", evidence: null };
   const rate = failed / calls;
   const enough = calls >= HUB_PASSIVE.minCalls;
   const describe = `failure rate ${rate.toFixed(2)} over ${calls} calls`;
   const failing = wasFailing
     ? !(enough && rate <= HUB_PASSIVE.recoveryRate)
     : enough && rate >= HUB_PASSIVE.failureRate;
-  if (failing) return { verdict: "down", failing, reason: describe };
-  if (enough) return { verdict: "up", failing, reason: describe };
-  return { verdict: "unknown", failing, reason: `only ${calls} calls reported` };
+  if (failing) {
+    const kind = totals.failures >= totals.networkErrors + totals.timeouts;
+    return {
+      verdict: "down",
+      failing,
+      reason: describe,
+      evidence: kind ? "answers" : "unreachable",
+    };
+  }
+  if (enough) return { verdict: "up", failing, reason: describe, evidence: "answers" };
+  return { verdict: "unknown", failing, reason: `only ${calls} calls reported`, evidence: null };
 }

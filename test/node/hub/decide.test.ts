@@ -9,16 +9,23 @@ import {
 } from "../../../worker/model/decide";
 import { newTrack, observeHeartbeat } from "../../../worker/model/hysteresis";
 
-const j = (verdict: HubVerdict, reason: string = verdict) => ({ verdict, reason });
+const evidenceOf = (verdict: HubVerdict) => (verdict === "unknown" ? null : ("answers" as const));
+const j = (verdict: HubVerdict, reason: string = verdict) => ({
+  verdict,
+  reason,
+  evidence: verdict === "unknown" ? null : ("heartbeats" as const),
+});
 const loc = (colo: string, verdict: HubVerdict) => ({
   colo,
   verdict,
   reason: `${colo} ${verdict}`,
+  evidence: evidenceOf(verdict),
 });
 const passive = (verdict: "up" | "down" | "unknown") => ({
   verdict,
   failing: verdict === "down",
   reason: `rate ${verdict}`,
+  evidence: evidenceOf(verdict),
 });
 
 describe("track freshness", () => {
@@ -27,12 +34,13 @@ describe("track freshness", () => {
   it("trusts heartbeats for three intervals plus a timeout", () => {
     expect(staleAfter(heartbeat)).toBe(32_000);
     const track = observeHeartbeat(newTrack(0), true, 1_000, { rise: 1, fall: 1 });
-    expect(trackJudgement(track, 33_000, 32_000).verdict).toBe("up");
-    expect(trackJudgement(track, 33_001, 32_000)).toEqual({
+    expect(trackJudgement(track, null, 33_000, 32_000).verdict).toBe("up");
+    expect(trackJudgement(track, null, 33_001, 32_000)).toEqual({
       verdict: "unknown",
       reason: "heartbeats are stale",
+      evidence: null,
     });
-    expect(trackJudgement(newTrack(0), 1, 32_000).verdict).toBe("unknown");
+    expect(trackJudgement(newTrack(0), null, 1, 32_000).verdict).toBe("unknown");
   });
 });
 
@@ -41,18 +49,21 @@ describe("location verdict", () => {
     expect(locationJudgement(j("down"), passive("up"))).toEqual({
       verdict: "down",
       reason: "heartbeats: down",
+      evidence: "heartbeats",
     });
-    expect(locationJudgement(j("up"), passive("down"))).toEqual({
+    expect(locationJudgement(j("up"), passive("down"))).toMatchObject({
       verdict: "down",
       reason: "reports: rate down",
+      evidence: "answers",
     });
   });
 
   it("is up when either signal says up and neither says down", () => {
     expect(locationJudgement(j("up"), passive("unknown")).verdict).toBe("up");
-    expect(locationJudgement(j("unknown"), passive("up"))).toEqual({
+    expect(locationJudgement(j("unknown"), passive("up"))).toMatchObject({
       verdict: "up",
       reason: "reports: rate up",
+      evidence: "answers",
     });
   });
 

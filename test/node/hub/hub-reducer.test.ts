@@ -14,7 +14,13 @@ import { buildSnapshot } from "../../../worker/model/snapshot";
 const A = "https://a.internal";
 const B = "https://b.internal";
 const config = (...urls: string[]): HubConfig => ({
-  upstreams: urls.map((url) => ({ url, weight: 1, healthPath: "/", expectedStatus: [200, 204] })),
+  upstreams: urls.map((url) => ({
+    url,
+    weight: 1,
+    healthPath: "/",
+    expectedStatus: [200, 204],
+    drain: false,
+  })),
   heartbeat: { interval: 10_000, timeout: 1_000, rise: 1, fall: 2 },
 });
 const ok = (url: string) => ({ url, status: 200, latencyMs: 10 });
@@ -46,6 +52,7 @@ describe("hub heartbeats", () => {
         at: 1_000,
         upstream: A,
         scope: "global",
+        kind: "verdict",
         from: "unknown",
         to: "up",
         reason: "up from 1 of 1 vantage points",

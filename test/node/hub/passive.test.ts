@@ -9,9 +9,10 @@ import {
   windowTotals,
 } from "../../../worker/model/passive";
 
-const counts = (successes: number, failures = 0, timeouts = 0) => ({
+const counts = (successes: number, failures = 0, timeouts = 0, networkErrors = 0) => ({
   successes,
   failures,
+  networkErrors,
   timeouts,
   latencySum: 0,
   latencyCount: 0,
@@ -39,9 +40,9 @@ describe("report buckets", () => {
     addToBuckets(buckets, counts(2), 30_000);
     addToBuckets(buckets, counts(4, 4), 65_000);
     // A bucket counts while any part of it is inside the window.
-    expect(windowTotals(buckets, 65_000)).toEqual({ calls: 11, successes: 7, failed: 4 });
-    expect(windowTotals(buckets, 75_000)).toEqual({ calls: 10, successes: 6, failed: 4 });
-    expect(windowTotals(buckets, 100_000)).toEqual({ calls: 8, successes: 4, failed: 4 });
+    expect(windowTotals(buckets, 65_000)).toMatchObject({ calls: 11, successes: 7, failed: 4 });
+    expect(windowTotals(buckets, 75_000)).toMatchObject({ calls: 10, successes: 6, failed: 4 });
+    expect(windowTotals(buckets, 100_000)).toMatchObject({ calls: 8, successes: 4, failed: 4 });
     pruneBuckets(buckets, 100_000);
     expect(buckets.map((b) => b.start)).toEqual([60_000]);
     expect(bucketStart(65_432)).toBe(60_000);
@@ -52,6 +53,9 @@ describe("passive judgement", () => {
   const totals = (successes: number, failed: number) => ({
     calls: successes + failed,
     successes,
+    failures: failed,
+    networkErrors: 0,
+    timeouts: 0,
     failed,
   });
 
