@@ -175,6 +175,39 @@ describe("Chromium: the hub's dashboard", () => {
       .evaluateAll((rects) => rects.map((r) => r.getAttribute("data-verdict")));
     expect(verdicts.slice(-2)).toEqual(["up", "down"]);
     expect(await page.locator("#events tbody tr").first().textContent()).toContain(doomed.url);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows what each verdict rests on, and an operator's drain as it happens", async () => {
+    const page = await open(hub.tokens.read);
+    const amsCell = page.locator(`#grid tr[data-url="${failing}"] td[data-colo="AMS"]`);
+    await amsCell.waitFor({ timeout: 10_000 });
+    expect(await amsCell.locator(".tag").allTextContents()).toContain("answers");
+    expect(await amsCell.textContent()).toContain("30 failed");
+    const config = await api("/config", hub.tokens.admin, {
+      method: "PUT",
+      body: JSON.stringify({
+        upstreams: [{ url: ok, drain: true }, failing, doomed.url],
+        heartbeat: { interval: 1_000, timeout: 500, rise: 1, fall: 1 },
+      }),
+    });
+    expect(config.status).toBe(200);
+    const row = page.locator(`#upstreams tr[data-url="${ok}"]`);
+    await row.locator('[data-verdict="drained"]').waitFor({ timeout: 10_000 });
+    const figure = page.locator(`#timelines figure[data-url="${ok}"]`);
+    expect(await figure.locator(".lane-label").allTextContents()).toEqual([
+      "Overall",
+      "Drained",
+      "Hub heartbeats",
+      "AMS",
+      "BBB",
+    ]);
+    const lane = figure.locator('svg[data-scope="drain"]');
+    expect(await lane.locator("rect.seg").last().getAttribute("data-verdict")).toBe("drained");
+    expect(await page.locator("#events tbody").textContent()).toContain("drained by the operator");
+    // For people to look at: every part of the page, after the stop and the drain.
+    await page.selectOption("#window", "2");
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     console.log(`dashboard screenshot: ${SCREENSHOT}`);
     expect(problems).toEqual([]);

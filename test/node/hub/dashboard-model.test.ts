@@ -57,11 +57,18 @@ beforeAll(async () => {
   model = await import(`data:text/javascript,${encodeURIComponent(MODEL_JS)}`);
 });
 
-const event = (id: number, at: number, to: HubVerdict, from: HubVerdict, scope = "global") => ({
+const event = (
+  id: number,
+  at: number,
+  to: HubVerdict,
+  from: HubVerdict,
+  scope = "global",
+): HubEvent => ({
   id,
   at,
   upstream: "https://a",
   scope,
+  kind: "verdict",
   from,
   to,
   reason: `${from}→${to}`,
@@ -153,16 +160,29 @@ describe("dashboard model: timeline segments", () => {
     expect(model.shares(parts)).toEqual({ known: 20_000, down: 0.5, up: 0.5 });
   });
 
-  it("groups events by upstream and scope", () => {
+  it("groups events by upstream and scope, and drains in a lane of their own", () => {
     const log = model.createLog();
+    const drain = { ...event(4, 4, "down", "down"), kind: "drain" as const };
+    const undrain = { ...event(5, 5, "down", "down"), kind: "undrain" as const };
+    const elsewhere = { ...event(6, 6, "up", "down"), upstream: "https://b" };
     log.events = [
       event(1, 1, "down", "up", "AMS"),
       event(2, 2, "down", "up"),
       event(3, 3, "up", "down", "AMS"),
+      drain,
+      undrain,
+      elsewhere,
     ];
     const lanes = model.lanesOf(log, "https://a");
-    expect([...lanes.keys()]).toEqual(["AMS", "global"]);
+    expect([...lanes.keys()]).toEqual(["AMS", "global", "drain"]);
     expect(lanes.get("AMS")!.map((e) => e.id)).toEqual([1, 3]);
+    expect(lanes.get("global")!.map((e) => e.id)).toEqual([2]); // a drain is no verdict change
+    const drained = model.segments(lanes.get("drain")!, "serving" as HubVerdict, 0, 10, -Infinity);
+    expect(drained.map((s) => [s.from, s.to, s.verdict])).toEqual([
+      [0, 4, "serving"],
+      [4, 5, "drained"],
+      [5, 10, "serving"],
+    ]);
   });
 });
 

@@ -35,12 +35,29 @@ function set(node, attributes) {
 }
 
 // A verdict in words with a shape beside it, so it never rests on colour alone.
-export const MARKS = { up: "●", down: "✕", degraded: "◐", unknown: "?", drained: "⏸" };
+export const MARKS = { up: "●", down: "✕", degraded: "◐", unknown: "?", drained: "‖" };
 
 export function verdict(tag, value, label) {
   const node = el(tag, { class: "verdict " + value, "data-verdict": value });
   node.append(el("span", { class: "mark", "aria-hidden": "true" }, MARKS[value] || "?"), label || value);
   return node;
+}
+
+// What a verdict rests on (the snapshot's "evidence"), in words, with what it means.
+const EVIDENCE = {
+  answers: ["answers", "calls got answers (failing ones: 5xx, 429, 408): evidence about the upstream itself"],
+  unreachable: ["unreachable", "calls or heartbeats got no answer: evidence about the path from there only"],
+  heartbeats: ["health checks", "health checks only, no traffic evidence"],
+};
+
+// A small label beside a verdict; nothing when there is nothing to say.
+export function tag(text, title) {
+  return text ? el("span", { class: "tag", title }, text) : "";
+}
+
+export function evidence(kind) {
+  const words = EVIDENCE[kind];
+  return words ? tag(words[0], words[1]) : kind ? tag(String(kind)) : "";
 }
 
 export function cell(row, text, attributes) {

@@ -30,7 +30,7 @@ let view = null;
 let timer = 0;
 
 function fresh(service, token) {
-  return { service, token, etag: null, snapshot: null, skew: 0, log: createLog(), samples: createSamples(), rows: EVENT_ROWS, drawnAt: 0 };
+  return { service, token, etag: null, snapshot: null, skew: -Infinity, log: createLog(), samples: createSamples(), rows: EVENT_ROWS, drawnAt: 0 };
 }
 
 async function api(v, path, extra) {
@@ -65,7 +65,8 @@ const selecting = () => !getSelection().isCollapsed && $("view").contains(getSel
 function draw(v) {
   if (!v.snapshot) return;
   v.drawnAt = Date.now();
-  const now = hubNow(v);
+  const events = v.log.events;
+  const now = Math.max(hubNow(v), v.snapshot.generatedAt, events.length ? events[events.length - 1].at : 0);
   const s = v.snapshot;
   $("title").textContent = s.service;
   $("meta").textContent = "version " + s.version + " · generated " + time(s.generatedAt) +
@@ -86,7 +87,9 @@ async function refresh(v) {
     if (reply !== null) {
       v.etag = reply.etag;
       v.snapshot = reply.body;
-      v.skew = reply.body.generatedAt - Date.now();
+      // generatedAt is when the hub built this version of the body, so it may be a little
+      // old: the largest offset seen is the closest to the hub's clock.
+      v.skew = Math.max(v.skew, reply.body.generatedAt - Date.now());
       recordSamples(v.samples, reply.body, hubNow(v) - KEEP_MS);
       await syncEvents(v.log, page(v), hubNow(v) - windowMs(), MAX_PAGES);
     }

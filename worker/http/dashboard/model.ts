@@ -6,8 +6,8 @@
  * - The event log is kept as one contiguous run of ids (newest first from the API, paged
  *   with `before`): `coveredFrom` is the time before which the page knows nothing, or
  *   `-Infinity` once it has reached the start of the hub's log.
- * - A lane (one upstream seen from one scope: `global`, `hub` or a location) becomes
- *   segments of constant verdict over a time window. Time the page knows nothing about is a
+ * - A lane (one upstream seen from one scope: `global`, `hub` or a location; or its drain
+ *   state) becomes segments of constant verdict over a time window. Time the page knows nothing about is a
  *   segment with `verdict: null`, never a guess.
  * - Latency samples come from the snapshots the page polls: the upstream's latency EWMA
  *   (reported calls and successful heartbeats) per snapshot, and the hub's own heartbeats
@@ -80,13 +80,23 @@ export function newestFirst(log, count) {
   return log.events.slice(Math.max(0, log.events.length - count)).reverse();
 }
 
-// Events of one upstream grouped by scope, oldest first.
+// Events of one upstream grouped by lane, oldest first: verdict changes by scope, and
+// the operator's drain and undrain (kind "drain"/"undrain") as a "drain" lane whose
+// states are "drained" and "serving".
 export function lanesOf(log, url) {
   const lanes = new Map();
+  const add = (lane, e) => {
+    if (!lanes.has(lane)) lanes.set(lane, []);
+    lanes.get(lane).push(e);
+  };
   for (const e of log.events) {
     if (e.upstream !== url) continue;
-    if (!lanes.has(e.scope)) lanes.set(e.scope, []);
-    lanes.get(e.scope).push(e);
+    if (e.kind === "drain" || e.kind === "undrain") {
+      const drained = e.kind === "drain";
+      add("drain", Object.assign({}, e, { from: drained ? "serving" : "drained", to: drained ? "drained" : "serving" }));
+    } else {
+      add(e.scope, e);
+    }
   }
   return lanes;
 }

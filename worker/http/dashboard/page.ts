@@ -24,6 +24,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
     <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect class="ink" width="2.5" height="6"/></pattern>
     <pattern id="dots" width="5" height="5" patternUnits="userSpaceOnUse"><circle class="ink" cx="2.5" cy="2.5" r="1.2"/></pattern>
     <pattern id="lines" width="6" height="4" patternUnits="userSpaceOnUse"><rect class="ink" width="6" height="1.2"/></pattern>
+    <pattern id="bars" width="5" height="6" patternUnits="userSpaceOnUse"><rect class="ink" width="1.5" height="6"/></pattern>
   </defs>
 </svg>
 <header>
@@ -74,6 +75,7 @@ export const DASHBOARD_PAGE = String.raw`<!doctype html>
         <li><svg class="swatch" width="28" height="12" aria-hidden="true"><rect class="seg degraded" width="100%" height="100%"/><rect class="texture" fill="url(#dots)" width="100%" height="100%"/></svg>degraded</li>
         <li><svg class="swatch" width="28" height="12" aria-hidden="true"><rect class="seg down" width="100%" height="100%"/><rect class="texture" fill="url(#hatch)" width="100%" height="100%"/></svg>down</li>
         <li><svg class="swatch" width="28" height="12" aria-hidden="true"><rect class="seg unknown" width="100%" height="100%"/><rect class="texture" fill="url(#lines)" width="100%" height="100%"/></svg>unknown</li>
+        <li><svg class="swatch" width="28" height="12" aria-hidden="true"><rect class="seg drained" width="100%" height="100%"/><rect class="texture" fill="url(#bars)" width="100%" height="100%"/></svg>drained by the operator</li>
         <li><svg class="swatch" width="28" height="12" aria-hidden="true"><rect class="seg nodata" width="100%" height="100%"/></svg>no data in the log</li>
       </ul>
     </div>

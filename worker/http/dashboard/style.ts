@@ -11,10 +11,10 @@ export const DASHBOARD_STYLE = `:root {
   color-scheme: light dark;
   font: 14px/1.4 system-ui, sans-serif;
   --up: #1b7f3b; --down: #c62828; --degraded: #b86e00; --unknown: #757575;
-  --nodata: #8882; --line: #8884; --muted: #666; --ink: #fffa;
+  --nodata: #8882; --line: #8884; --muted: #666; --ink: #fffa; --drained: #5c6bc0;
 }
 @media (prefers-color-scheme: dark) {
-  :root { --up: #4caf6e; --down: #ef5350; --degraded: #f0a030; --unknown: #9e9e9e; --muted: #aaa; --ink: #0009; }
+  :root { --up: #4caf6e; --down: #ef5350; --degraded: #f0a030; --unknown: #9e9e9e; --muted: #aaa; --ink: #0009; --drained: #8c9eff; }
 }
 body { margin: 1rem 2rem; max-width: 110rem; }
 header { display: flex; flex-wrap: wrap; align-items: baseline; gap: .5rem 2rem; }
@@ -35,7 +35,7 @@ td small, th small { display: block; color: var(--muted); }
 .verdict { font-weight: 600; white-space: nowrap; }
 .verdict .mark { display: inline-block; width: 1.1em; text-align: center; }
 .up { color: var(--up); } .down { color: var(--down); } .degraded { color: var(--degraded); }
-.unknown, .drained { color: var(--unknown); }
+.unknown { color: var(--unknown); } .drained { color: var(--drained); }
 
 #grid th[scope="row"] { font-family: ui-monospace, monospace; font-weight: normal; overflow-wrap: anywhere; min-width: 18rem; }
 #grid td { min-width: 8rem; max-width: 16rem; border-left: 3px solid transparent; }
@@ -46,7 +46,8 @@ td small, th small { display: block; color: var(--muted); }
 #grid td:has(> .verdict.unknown) { border-left-color: var(--unknown); }
 #grid td.none { color: var(--muted); }
 #grid .reason { font-size: .85em; }
-.evidence { margin-left: .4rem; font-size: .8em; border: 1px solid currentColor; border-radius: .2rem; padding: 0 .25rem; }
+.tag { display: inline-block; margin-left: .4rem; font-size: .8em; border: 1px solid var(--line); border-radius: .2rem; padding: 0 .25rem; color: var(--muted); }
+td.stale > .verdict { opacity: .6; }
 
 .spark { display: flex; flex-direction: column; gap: .1rem; min-width: 8rem; }
 .spark .figures { white-space: nowrap; }
@@ -65,6 +66,7 @@ td small, th small { display: block; color: var(--muted); }
 .ink { fill: var(--ink); }
 .seg.up { fill: var(--up); } .seg.down { fill: var(--down); } .seg.degraded { fill: var(--degraded); }
 .seg.unknown { fill: var(--unknown); } .seg.nodata { fill: var(--nodata); }
+.seg.drained { fill: var(--drained); } .seg.serving { fill: transparent; }
 .texture { pointer-events: none; }
 
 .timeline { margin: 0 0 1rem; padding: .5rem .75rem; border: 1px solid var(--line); border-radius: .4rem; }

@@ -21,7 +21,7 @@ export function renderUpstreams(snapshot, samples, now, windowMs) {
     body.append(row);
     const name = cell(row, u.url, { class: "url" });
     if (u.weight !== 1) name.append(el("small", {}, "weight " + u.weight));
-    if (u.drain) name.append(verdict("small", "drained", "drained: no new calls"));
+    if (u.drain) name.append(verdict("small", "drained", "drained: clients send it no new calls"));
     const judged = el("td", { class: "verdict " + u.verdict, "data-verdict": u.verdict });
     judged.append(verdict("span", u.verdict));
     row.append(judged);
@@ -48,7 +48,9 @@ export function renderEvents(log, count) {
     cell(row, e.upstream, { class: "url" });
     cell(row, e.scope);
     const change = el("td", { class: "change", "data-verdict": e.to });
-    change.append(verdict("span", e.from), " → ", verdict("span", e.to));
+    if (e.kind === "drain") change.append(verdict("span", "drained", "drained by the operator"));
+    else if (e.kind === "undrain") change.append("back in rotation (undrained)");
+    else change.append(verdict("span", e.from), " → ", verdict("span", e.to));
     row.append(change);
     cell(row, e.reason, { class: "reason" });
   }

@@ -1,7 +1,8 @@
 /**
  * The up/down timelines, served as the browser module `/dashboard/timeline.js`: per
- * upstream a figure with one lane for the overall verdict, one for the hub's heartbeats
- * and one per location, over the chosen window, drawn from the event log. Each verdict
+ * upstream a figure with one lane for the overall verdict, one for the operator's drain
+ * (when there is one to show), one for the hub's heartbeats and one per location, over the
+ * chosen window, drawn from the event log. Each verdict
  * has its own texture as well as its colour, each segment a tooltip, each lane a text
  * alternative; time the page has no events for is drawn as "no data", not guessed.
  *
@@ -16,8 +17,10 @@ import { clock, minutes, ms, percent } from "./format.js";
 import { lanesOf, segments, shares } from "./model.js";
 
 const MAX_LANES = 10;
+// Lanes of lanesOf() that are not locations.
+const NOT_LOCATIONS = new Set(["global", "hub", "drain"]);
 // Textures defined once in the page (<svg id="patterns">), so verdicts differ by more than colour.
-const TEXTURE = { down: "url(#hatch)", degraded: "url(#dots)", unknown: "url(#lines)" };
+const TEXTURE = { down: "url(#hatch)", degraded: "url(#dots)", unknown: "url(#lines)", drained: "url(#bars)" };
 
 export function renderTimelines(snapshot, log, now, windowMs) {
   const from = now - windowMs;
@@ -30,9 +33,12 @@ function timeline(u, lanes, from, to, coveredFrom) {
   const rows = [["global", "Overall", u.verdict], ["hub", "Hub heartbeats", u.heartbeat.verdict]];
   const colos = new Set(Object.keys(u.locations));
   for (const [scope, events] of lanes) {
-    if (scope !== "global" && scope !== "hub" && events.some((e) => e.at > from)) colos.add(scope);
+    if (!NOT_LOCATIONS.has(scope) && events.some((e) => e.at > from)) colos.add(scope);
   }
   for (const colo of [...colos].sort()) rows.push([colo, colo, u.locations[colo] ? u.locations[colo].verdict : "unknown"]);
+  // The operator's drain, when it is on or changed within the window.
+  const drains = lanes.get("drain") || [];
+  if (u.drain || drains.some((e) => e.at > from)) rows.splice(1, 0, ["drain", "Drained", u.drain ? "drained" : "serving"]);
 
   const overall = segments(lanes.get("global") || [], u.verdict, from, to, coveredFrom);
   const caption = el("figcaption", {}, el("span", { class: "url" }, u.url), " ", verdict("span", u.verdict),
