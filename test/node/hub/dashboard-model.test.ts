@@ -16,8 +16,9 @@ interface Segment {
   verdict: HubVerdict | null;
   reason: string | null;
 }
-type GetPage = (before?: number) => Promise<HubEventsPage>;
+type GetPage = (before?: number, limit?: number) => Promise<HubEventsPage>;
 interface Model {
+  HEAD_LIMIT: number;
   createLog(): Log;
   syncEvents(log: Log, getPage: GetPage, windowStart: number, maxPages: number): Promise<number>;
   older(log: Log, getPage: GetPage): Promise<void>;
@@ -77,13 +78,16 @@ const event = (
 /** A hub's event log answering pages of `size`, newest first, like GET /events. */
 function hubLog(events: HubEvent[], size: number) {
   const reads: (number | undefined)[] = [];
-  const getPage: GetPage = async (before) => {
+  const limits: (number | undefined)[] = [];
+  const getPage: GetPage = async (before, limit) => {
     reads.push(before);
+    limits.push(limit);
+    const n = Math.min(size, limit ?? size);
     const older = events.filter((e) => before === undefined || e.id < before).reverse();
-    const page = older.slice(0, size);
-    return { events: page, next: older.length > size ? page[page.length - 1]!.id : null };
+    const page = older.slice(0, n);
+    return { events: page, next: older.length > n ? page[page.length - 1]!.id : null };
   };
-  return { getPage, reads };
+  return { getPage, reads, limits };
 }
 
 // 20 events, one every 10 s from t = 10 s, alternating up/down.
@@ -109,6 +113,11 @@ describe("dashboard model: the event log in page memory", () => {
     const later = hubLog(history, 5);
     await model.syncEvents(log, later.getPage, 0, 10);
     expect(later.reads).toEqual([undefined, 16]); // 20..16, then 15..11 meets id 12
+    // The first read asks for a few: when nothing is new, that is all it reads.
+    expect(later.limits).toEqual([model.HEAD_LIMIT, undefined]);
+    const quiet = hubLog(history, 100);
+    await model.syncEvents(log, quiet.getPage, 0, 10);
+    expect(quiet.limits).toEqual([model.HEAD_LIMIT]);
     expect(log.events.map((e) => e.id)).toEqual(history.map((e) => e.id));
     expect(log.coveredFrom).toBe(-Infinity);
     expect(model.newestFirst(log, 2).map((e) => e.id)).toEqual([20, 19]);

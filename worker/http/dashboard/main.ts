@@ -48,8 +48,8 @@ async function api(v, path, extra) {
   return { body, etag: response.headers.get("etag") };
 }
 
-const page = (v) => (before) =>
-  api(v, "/events?limit=" + PAGE + (before === undefined ? "" : "&before=" + before)).then((r) => r.body);
+const page = (v) => (before, limit) =>
+  api(v, "/events?limit=" + (limit || PAGE) + (before === undefined ? "" : "&before=" + before)).then((r) => r.body);
 const windowMs = () => Number($("window").value) * 60000;
 // The hub's clock, estimated from the last snapshot: timelines end at the hub's "now".
 const hubNow = (v) => Date.now() + v.skew;

@@ -27,10 +27,13 @@ export function createLog() {
   return { events: [], coveredFrom: Infinity };
 }
 
-// Brings the log up to date through getPage(before) -> { events (newest first), next }:
+// Brings the log up to date through getPage(before, limit) -> { events (newest first), next }:
 // newer events from the top until a known id (or the start of the hub's log), then older
 // ones until the log covers windowStart. A run that cannot meet the known one within
 // maxPages replaces it, so the log never has a hole. Returns the number of pages read.
+// Once the log holds events, the first read asks for a few only: usually nothing is new.
+export const HEAD_LIMIT = 10;
+
 export async function syncEvents(log, getPage, windowStart, maxPages) {
   const newest = log.events.length ? log.events[log.events.length - 1].id : 0;
   const fetched = [];
@@ -39,7 +42,7 @@ export async function syncEvents(log, getPage, windowStart, maxPages) {
   let met = false;
   let end = false;
   while (pages < maxPages && !met && !end) {
-    const page = await getPage(before);
+    const page = await getPage(before, pages === 0 && log.events.length ? HEAD_LIMIT : undefined);
     pages++;
     fetched.push(...page.events.filter((e) => e.id > newest));
     // An empty log has nothing to meet: the older pages are read down to the window only.
