@@ -1,6 +1,5 @@
 import type { HubBreakerHint, HubEvidence, HubHeartbeat, HubVerdict } from "../../src/protocol";
 import type { HeartbeatTrack } from "./hysteresis";
-import type { PassiveSignal } from "./passive";
 
 /**
  * A verdict and why; what every decision in the hub produces.
@@ -64,68 +63,27 @@ export function trackJudgement(
 
 /**
  * One location's verdict from its edge heartbeats and its passive reports. Either signal
- * saying down wins (a failing heartbeat or a high failure rate is a problem for callers
- * there); otherwise either saying up is enough; with neither it is unknown.
+ * saying down wins (a failing health check or failing calls are a problem for callers
+ * there), the reports first since they carry the callers' own evidence; otherwise either
+ * saying up is enough; with neither it is unknown.
  *
  * @example
  * ```ts
- * locationJudgement({ verdict: "up", reason: "…" }, judgePassive(totals, false));
+ * locationJudgement(trackJudgement(edge, edgeLast, now, stale), judgeReports(totals, share, was));
  * ```
  */
-export function locationJudgement(heartbeat: Judgement, passive: PassiveSignal): Judgement {
+export function locationJudgement(heartbeat: Judgement, reports: Judgement): Judgement {
   const fromHeartbeats = { ...heartbeat, reason: `heartbeats: ${heartbeat.reason}` };
-  const fromReports = { ...passive, reason: `reports: ${passive.reason}` };
+  const fromReports = {
+    verdict: reports.verdict,
+    reason: `reports: ${reports.reason}`,
+    evidence: reports.evidence,
+  };
+  if (reports.verdict === "down") return fromReports;
   if (heartbeat.verdict === "down") return fromHeartbeats;
-  if (passive.verdict === "down") return fromReports;
+  if (reports.verdict === "up") return fromReports;
   if (heartbeat.verdict === "up") return fromHeartbeats;
-  if (passive.verdict === "up") return fromReports;
   return { verdict: "unknown", reason: "no fresh heartbeats or reports", evidence: null };
-}
-
-/**
- * The global verdict from the hub's own heartbeats and every location's verdict, each a
- * vote; unknown votes abstain. All up → up, all down → down, mixed → down when the down
- * votes outnumber the up votes, else degraded (up for some callers, down for others).
- *
- * @example
- * ```ts
- * globalJudgement({ verdict: "up", reason: "…" }, [{ colo: "AMS", verdict: "down", reason: "…" }]);
- * // { verdict: "degraded", … }
- * ```
- */
-export function globalJudgement(
-  hub: Judgement,
-  locations: readonly (Judgement & { colo: string })[],
-): Judgement {
-  let up = hub.verdict === "up" ? 1 : 0;
-  let down = hub.verdict === "down" ? 1 : 0;
-  const downAt: string[] = hub.verdict === "down" ? ["hub"] : [];
-  for (const l of locations) {
-    if (l.verdict === "up") up++;
-    else if (l.verdict === "down") {
-      down++;
-      downAt.push(l.colo);
-    }
-  }
-  const votes = [hub, ...locations];
-  const rests = (verdict: HubVerdict, order: readonly HubEvidence[]) =>
-    order.find((e) => votes.some((v) => v.verdict === verdict && v.evidence === e)) ?? null;
-  if (up === 0 && down === 0)
-    return { verdict: "unknown", reason: "no fresh signal", evidence: null };
-  if (down === 0)
-    return {
-      verdict: "up",
-      reason: `up from ${up} of ${up} vantage points`,
-      evidence: rests("up", ["answers", "heartbeats"]),
-    };
-  const evidence = rests("down", ["answers", "heartbeats", "unreachable"]);
-  const where = downAt.slice(0, 8).join(", ") + (downAt.length > 8 ? ", …" : "");
-  if (up === 0) {
-    const only = down === 1 && hub.verdict === "down" ? hub.reason : `down from ${where}`;
-    return { verdict: "down", reason: only, evidence };
-  }
-  const reason = `down from ${down} of ${up + down} vantage points (${where})`;
-  return { verdict: down > up ? "down" : "degraded", reason, evidence };
 }
 
 /**

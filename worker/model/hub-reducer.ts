@@ -3,17 +3,12 @@ import type {
   HubHeartbeat,
   HubHeartbeatResult,
   HubUpstreamReport,
+  HubVerdict,
 } from "../../src/protocol";
-import { HUB_PASSIVE } from "../../src/protocol";
 import { transitionAvailability } from "./availability";
-import {
-  globalJudgement,
-  type Judgement,
-  locationJudgement,
-  staleAfter,
-  trackJudgement,
-} from "./decide";
+import { type Judgement, staleAfter, trackJudgement } from "./decide";
 import { updateEwma } from "./ewma";
+import { globalJudgement } from "./global-verdict";
 import {
   type EventDraft,
   type HubState,
@@ -24,16 +19,14 @@ import {
   type UpstreamState,
 } from "./hub-state";
 import { observeHeartbeat } from "./hysteresis";
-import { addToBuckets, type Bucket, judgePassive, pruneBuckets, windowTotals } from "./passive";
+import { forgettable, judgeLocation } from "./judge-location";
+import { addToBuckets, type Bucket } from "./passive";
 import { addRotation } from "./rotation";
 
 /**
  * The hub's state transitions. Each function changes `state` in place and returns what
  * the Durable Object must persist or log; none does I/O or reads a clock.
  */
-
-/** A location with no data for this long is forgotten. */
-export const LOCATION_RETENTION_MS = 60 * 60_000;
 
 /**
  * Replaces the config: upstreams that stay keep their history, new ones start unknown,
@@ -249,21 +242,21 @@ export function reevaluate(
         votes.push(voteOf(name, location));
         continue;
       }
-      if (judgeLocation(upstream, name, location, now, stale, events))
-        votes.push(voteOf(name, location));
+      const j = judgeLocation(location, now, stale);
+      if (j.verdict !== location.verdict) {
+        events.push(verdictEvent(upstream.url, name, location.verdict, j, now));
+        location.verdict = j.verdict;
+        location.since = now;
+      }
+      location.reason = j.reason;
+      location.evidence = j.evidence;
+      if (j.verdict === "unknown" && forgettable(location, now)) delete upstream.locations[name];
+      else votes.push(voteOf(name, location));
     }
     const hub = trackJudgement(upstream.hub, upstream.hubLast, now, stale);
     const g = globalJudgement(hub, votes);
     if (g.verdict !== upstream.verdict) {
-      events.push({
-        at: now,
-        upstream: upstream.url,
-        scope: "global",
-        kind: "verdict",
-        from: upstream.verdict,
-        to: g.verdict,
-        reason: g.reason,
-      });
+      events.push(verdictEvent(upstream.url, "global", upstream.verdict, g, now));
       upstream.availability = transitionAvailability(upstream.availability, g.verdict, now);
       upstream.verdict = g.verdict;
       upstream.since = now;
@@ -281,45 +274,16 @@ const voteOf = (colo: string, l: LocationState) => ({
   evidence: l.evidence,
 });
 
-/** Judges one location again; `false` when it was forgotten (nothing left to say). */
-function judgeLocation(
-  upstream: UpstreamState,
-  colo: string,
-  location: LocationState,
-  now: number,
-  stale: number,
-  events: EventDraft[],
-): boolean {
-  pruneBuckets(location.buckets, now);
-  const signal = judgePassive(windowTotals(location.buckets, now), location.failing);
-  location.failing = signal.failing;
-  const edge = trackJudgement(location.edge, location.edgeLast, now, stale);
-  const j = locationJudgement(edge, signal);
-  if (j.verdict !== location.verdict) {
-    events.push({
-      at: now,
-      upstream: upstream.url,
-      scope: colo,
-      kind: "verdict",
-      from: location.verdict,
-      to: j.verdict,
-      reason: j.reason,
-    });
-    location.verdict = j.verdict;
-    location.since = now;
-  }
-  location.reason = j.reason;
-  location.evidence = j.evidence;
-  if (j.verdict === "unknown" && forgettable(location.edge.lastAt, location.reportedAt, now)) {
-    delete upstream.locations[colo];
-    return false;
-  }
-  return true;
-}
-
-function forgettable(edgeAt: number | null, reportedAt: number | null, now: number): boolean {
-  const last = Math.max(edgeAt ?? 0, reportedAt ?? 0);
-  return now - last > Math.max(LOCATION_RETENTION_MS, HUB_PASSIVE.windowMs);
+function verdictEvent(url: string, scope: string, from: HubVerdict, to: Judgement, now: number) {
+  return {
+    at: now,
+    upstream: url,
+    scope,
+    kind: "verdict" as const,
+    from,
+    to: to.verdict,
+    reason: to.reason,
+  };
 }
 
 function expectedOf(state: HubState, url: string): readonly number[] {

@@ -10,7 +10,8 @@ import { type AvailabilityState, newAvailability } from "./availability";
 import type { Ewma } from "./ewma";
 import { type HeartbeatTrack, newTrack } from "./hysteresis";
 import type { Lease } from "./lease";
-import type { Bucket } from "./passive";
+import type { Bucket, CountsMark } from "./passive";
+import { NOT_FAILING, type ReportFailing } from "./report-signal";
 import type { Rotation } from "./rotation";
 
 /**
@@ -36,9 +37,11 @@ export interface LocationState {
   /** Heartbeats that clients in this location ran under a lease. */
   edge: HeartbeatTrack;
   edgeLast: HubHeartbeat | null;
-  /** Whether the passive signal is in its failing state (it has hysteresis too). */
-  failing: boolean;
+  /** Which failing states the reports are in (each has hysteresis). */
+  failing: ReportFailing;
   buckets: Bucket[];
+  /** Where the judged counts start (set when clients readmit the upstream); `null`: all. */
+  countsFrom: CountsMark | null;
   /** The recent share of reporters holding the upstream out of rotation. */
   rotation: Rotation | null;
   reportedAt: number | null;
@@ -143,8 +146,9 @@ export function newLocationState(now: number): LocationState {
     evidence: null,
     edge: newTrack(now),
     edgeLast: null,
-    failing: false,
+    failing: NOT_FAILING,
     buckets: [],
+    countsFrom: null,
     rotation: null,
     reportedAt: null,
     ewma: null,

@@ -1,4 +1,4 @@
-import { HUB_PASSIVE, type HubEvidence } from "../../src/protocol";
+import { HUB_PASSIVE } from "../../src/protocol";
 
 /**
  * Passive outcomes of one location for one upstream, summed per time bucket.
@@ -39,15 +39,6 @@ export interface WindowTotals {
   timeouts: number;
   /** Failures, network errors and timeouts. */
   failed: number;
-}
-
-/** What the passive signal says about a location. */
-export interface PassiveSignal {
-  verdict: "up" | "down" | "unknown";
-  failing: boolean;
-  reason: string;
-  /** `answers` for up; for down, the larger kind of failure; `null` when unknown. */
-  evidence: HubEvidence | null;
 }
 
 /**
@@ -122,7 +113,39 @@ export function pruneBuckets(
 }
 
 /**
- * Sums the buckets that overlap the window ending at `now`.
+ * Where a location's judged counts start: the bucket that was current then, and its counts
+ * at that moment (left out of the totals). Set when clients put an upstream back into
+ * rotation, so failures from before their good probes stop weighing on the verdict.
+ *
+ * @example
+ * ```ts
+ * location.countsFrom = markCounts(location.buckets);
+ * ```
+ */
+export type CountsMark = Pick<
+  Bucket,
+  "start" | "successes" | "failures" | "networkErrors" | "timeouts"
+>;
+
+/**
+ * A mark after everything counted so far (`null` without buckets: nothing to leave out).
+ *
+ * @example
+ * ```ts
+ * const mark = markCounts(buckets);
+ * windowTotals(buckets, now, HUB_PASSIVE.windowMs, mark).calls; // 0 until new reports
+ * ```
+ */
+export function markCounts(buckets: readonly Bucket[]): CountsMark | null {
+  const b = buckets[buckets.length - 1];
+  if (!b) return null;
+  const { start, successes, failures, networkErrors, timeouts } = b;
+  return { start, successes, failures, networkErrors, timeouts };
+}
+
+/**
+ * Sums the buckets that overlap the window ending at `now`; with `from`, only what was
+ * counted after that mark.
  *
  * @example
  * ```ts
@@ -133,6 +156,7 @@ export function windowTotals(
   buckets: readonly Bucket[],
   now: number,
   windowMs: number = HUB_PASSIVE.windowMs,
+  from: CountsMark | null = null,
 ): WindowTotals {
   const t: WindowTotals = {
     calls: 0,
@@ -144,46 +168,17 @@ export function windowTotals(
   };
   for (const b of buckets) {
     if (b.start + HUB_PASSIVE.bucketMs <= now - windowMs) continue;
-    t.successes += b.successes;
-    t.failures += b.failures;
-    t.networkErrors += b.networkErrors;
-    t.timeouts += b.timeouts;
+    if (from !== null && b.start < from.start) continue;
+    // A bucket reloaded after a crash can hold less than the mark saw: never below zero.
+    const base = from !== null && b.start === from.start ? from : null;
+    const after = (key: keyof Omit<CountsMark, "start">) =>
+      Math.max(0, b[key] - (base?.[key] ?? 0));
+    t.successes += after("successes");
+    t.failures += after("failures");
+    t.networkErrors += after("networkErrors");
+    t.timeouts += after("timeouts");
   }
   t.failed = t.failures + t.networkErrors + t.timeouts;
   t.calls = t.successes + t.failed;
   return t;
-}
-
-/**
- * Judges the window with two thresholds so the signal does not flap: a location becomes
- * failing at a failure rate of `failureRate` or more and stops failing at `recoveryRate` or
- * less, both only with at least `minCalls` calls. Without enough calls a failing location
- * stays failing until the window empties.
- *
- * @example
- * ```ts
- * const signal = judgePassive(windowTotals(buckets, now), wasFailing);
- * ```
- */
-export function judgePassive(totals: WindowTotals, wasFailing: boolean): PassiveSignal {
-  const { calls, failed } = totals;
-  if (calls === 0)
-    return { verdict: "unknown", failing: false, reason: "no calls reported", evidence: null };
-  const rate = failed / calls;
-  const enough = calls >= HUB_PASSIVE.minCalls;
-  const describe = `failure rate ${rate.toFixed(2)} over ${calls} calls`;
-  const failing = wasFailing
-    ? !(enough && rate <= HUB_PASSIVE.recoveryRate)
-    : enough && rate >= HUB_PASSIVE.failureRate;
-  if (failing) {
-    const kind = totals.failures >= totals.networkErrors + totals.timeouts;
-    return {
-      verdict: "down",
-      failing,
-      reason: describe,
-      evidence: kind ? "answers" : "unreachable",
-    };
-  }
-  if (enough) return { verdict: "up", failing, reason: describe, evidence: "answers" };
-  return { verdict: "unknown", failing, reason: `only ${calls} calls reported`, evidence: null };
 }

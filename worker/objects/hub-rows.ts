@@ -1,6 +1,7 @@
 import type { HubConfig, HubEvent, HubHeartbeat, HubVerdict } from "../../src/protocol";
 import type { LocationState, UpstreamState } from "../model/hub-state";
 import type { Bucket } from "../model/passive";
+import { NOT_FAILING, type ReportFailing } from "../model/report-signal";
 
 /**
  * The hub's tables as first shipped; `CREATE … IF NOT EXISTS`, so running it on every
@@ -65,6 +66,10 @@ export function fromUpstreamRow(json: string): UpstreamState {
     l.edgeLast = null;
     l.evidence ??= null;
     l.rotation ??= null;
+    l.countsFrom ??= null;
+    // Before reports were judged by kind, one flag covered all failures.
+    const failing = l.failing as ReportFailing | boolean;
+    if (typeof failing === "boolean") l.failing = { ...NOT_FAILING, answers: failing };
   }
   return u;
 }
