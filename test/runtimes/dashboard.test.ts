@@ -206,6 +206,14 @@ describe("Chromium: the hub's dashboard", () => {
     const lane = figure.locator('svg[data-scope="drain"]');
     expect(await lane.locator("rect.seg").last().getAttribute("data-verdict")).toBe("drained");
     expect(await page.locator("#events tbody").textContent()).toContain("drained by the operator");
+    // Someone copying a reason keeps their selection: polls do not redraw under it.
+    const reason = await page
+      .locator(`#upstreams tr[data-url="${failing}"] td.reason`)
+      .elementHandle();
+    await reason!.evaluate((node) => getSelection()!.selectAllChildren(node));
+    await page.locator("#status", { hasText: "Paused while text is selected" }).waitFor();
+    expect(await reason!.evaluate((node) => node.isConnected)).toBe(true);
+    await page.evaluate(() => getSelection()!.removeAllRanges());
     // For people to look at: every part of the page, after the stop and the drain.
     await page.selectOption("#window", "2");
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
