@@ -7,6 +7,22 @@ process.env.WRANGLER_SEND_METRICS = "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 process.env.DENO_NO_UPDATE_CHECK = "1";
 
+/** The hub Worker in the Workers pool, with the test tokens and `vars`. */
+function hubWorker(vars: Record<string, string>) {
+  return cloudflareTest({
+    main: "./worker/index.ts",
+    wrangler: { configPath: "./wrangler.toml" },
+    miniflare: {
+      bindings: {
+        HUB_READ_TOKEN: "test-read",
+        HUB_REPORT_TOKEN: "test-report",
+        HUB_ADMIN_TOKEN: "test-admin",
+        ...vars,
+      },
+    },
+  });
+}
+
 // One project per environment. The hub's Workers-pool project and the runtime (e2e)
 // project are added next to "node" by the issues that bring them.
 export default defineConfig({
@@ -22,22 +38,24 @@ export default defineConfig({
       {
         // The health hub in workerd: its routes, Durable Object, alarm and WebSockets.
         // globalSetup starts local upstreams in Node; the hub's heartbeats reach them.
-        plugins: [
-          cloudflareTest({
-            main: "./worker/index.ts",
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                HUB_READ_TOKEN: "test-read",
-                HUB_REPORT_TOKEN: "test-report",
-                HUB_ADMIN_TOKEN: "test-admin",
-              },
-            },
-          }),
-        ],
+        // The location layer is off here (every read and report reaches the service's
+        // object at once), so these tests see each change as it happens.
+        plugins: [hubWorker({ HUB_SNAPSHOT_CACHE_MS: "0", HUB_RELAY_FLUSH_MS: "0" })],
         test: {
           name: "workers",
           include: ["test/worker/**/*.test.ts"],
+          exclude: ["test/worker/scale/**"],
+          globalSetup: ["test/worker/global-setup.ts"],
+        },
+      },
+      {
+        // The location layer (snapshot copies, lease slots, relays) in workerd. Both
+        // intervals are a minute, so nothing expires or flushes on its own during a test:
+        // the tests flush relays with runDurableObjectAlarm and age copies on a manual clock.
+        plugins: [hubWorker({ HUB_SNAPSHOT_CACHE_MS: "60000", HUB_RELAY_FLUSH_MS: "60000" })],
+        test: {
+          name: "workers-scale",
+          include: ["test/worker/scale/**/*.test.ts"],
           globalSetup: ["test/worker/global-setup.ts"],
         },
       },

@@ -49,6 +49,11 @@ export interface LocalHubOptions {
    * @default false
    */
   direct?: boolean;
+  /**
+   * Worker vars, e.g. the location layer's intervals (`HUB_SNAPSHOT_CACHE_MS`,
+   * `HUB_RELAY_FLUSH_MS`; "0" turns that part off). @default none: the hub's defaults
+   */
+  vars?: Record<string, string>;
 }
 
 /** A running local hub. */
@@ -105,12 +110,16 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
     mf = new Miniflare({
       modules: [{ type: "ESModule", path: "index.js", contents: script }],
       compatibilityDate,
-      durableObjects: { HUB: { className: "HealthHub", useSQLite: true } },
+      durableObjects: {
+        HUB: { className: "HealthHub", useSQLite: true },
+        RELAY: { className: "HubRelay", useSQLite: true },
+      },
       durableObjectsPersist: dir,
       bindings: {
         HUB_READ_TOKEN: tokens.read,
         HUB_REPORT_TOKEN: tokens.report,
         HUB_ADMIN_TOKEN: tokens.admin,
+        ...options.vars,
       },
       host: "127.0.0.1",
       port: options.direct ? 0 : (options.port ?? 0),

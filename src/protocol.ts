@@ -569,6 +569,47 @@ export interface HubPush {
 }
 
 /**
+ * What one service's Durable Object has handled since it last started: the body of
+ * `GET /v1/services/:service/load` (admin token). Requests are RPC calls into the object,
+ * counted by the object itself; with the location layer on (the default) they grow with
+ * the number of locations, not of clients.
+ *
+ * @example
+ * ```ts
+ * const perSecond = (b.requests.total - a.requests.total) / ((b.at - a.at) / 1_000);
+ * const mergedPerWrite = b.relayedReports / b.requests.flushes;
+ * ```
+ */
+export interface HubLoad {
+  /** When the object started counting (its last start). */
+  since: number;
+  /** When these figures were read (the object's clock). */
+  at: number;
+  requests: {
+    /** Every request below, each call counted once. */
+    total: number;
+    /** Snapshot reads: a location's first read or a revalidation of its copy. */
+    snapshots: number;
+    /** Of those, answered "not modified" (the location's copy was current). */
+    notModified: number;
+    /** Reads that asked for their location's probe lease. */
+    leaseAsks: number;
+    /** Of those, granted a lease. */
+    leasesGranted: number;
+    /** Report batches straight from the Worker: heartbeat results under a lease, or any report when the relays are off. */
+    reports: number;
+    /** Merged batches flushed by the locations' relays. */
+    flushes: number;
+    /** Relays asking which upstreams the service has (a relay's first report, or after a config change). */
+    relayInfos: number;
+    /** Configs, event pages and subscriptions. */
+    other: number;
+  };
+  /** Client report batches carried by the relays' flushes. */
+  relayedReports: number;
+}
+
+/**
  * Every error response body. `issues` lists field problems for 400s.
  *
  * @example

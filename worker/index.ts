@@ -1,41 +1,45 @@
+import type { Context } from "hono";
 import { Hono } from "hono";
 import type { HubReportAck } from "../src/protocol";
-import type { Env, HubBindings } from "./env";
+import { type HubBindings, locationSettings } from "./env";
 import { allows, requireScope } from "./http/auth";
 import { jsonBody } from "./http/body";
-import { boundedMemo } from "./http/bounded-memo";
 import { dashboard } from "./http/dashboard";
 import { jsonError } from "./http/errors";
+import { LocationReads } from "./http/location-reads";
+import { routeReport } from "./http/location-reports";
+import { objectOf } from "./http/objects";
 import { configBody, eventsQuery, healthQuery, reportBody, serviceParam } from "./http/schemas";
 import { validParam, validQuery } from "./http/validate";
-import type { Refusal } from "./objects/health-hub";
+import type { Refusal } from "./objects/hub-rpc";
 
 /**
- * The health hub Worker: routing, auth, limits and validation, then one typed RPC call
- * into the service's `HealthHub` Durable Object. The API is described in the README ("Health
- * hub") and its wire types in `src/protocol.ts`.
+ * The health hub Worker: routing, auth, limits and validation, then typed RPC into the
+ * service's `HealthHub` Durable Object — through the location layer for the two hot routes
+ * (snapshots from the location's copy, reports merged by the location's `HubRelay`). The
+ * API is described in the README ("Health hub", "Scale") and its wire types in
+ * `src/protocol.ts`.
  */
 
 const SERVICE = "/v1/services/:service";
 const service = validParam(serviceParam);
-
-// `idFromName` hashes the name on every call; ids are plain values, kept per isolate and
-// namespace. Stubs belong to a request and are not kept.
-const idsByNamespace = new WeakMap<Env["HUB"], (name: string) => DurableObjectId>();
-function hubOf(env: Env, name: string) {
-  const namespace = env.HUB;
-  let idOf = idsByNamespace.get(namespace);
-  if (idOf === undefined) {
-    idOf = boundedMemo((service: string) => namespace.idFromName(service));
-    idsByNamespace.set(namespace, idOf);
-  }
-  return namespace.get(idOf(name));
-}
+const hubOf = (env: HubBindings["Bindings"], name: string) => objectOf(env.HUB, name);
+/** This isolate's snapshot copies and lease slots (plain values only). */
+const reads = new LocationReads();
 /** The caller's location: `?colo=`/body `colo`, else where Cloudflare received it. */
 const coloOf = (request: Request, explicit: string | undefined) =>
   explicit ?? (request.cf?.colo as string | undefined) ?? "local";
 const refuse = (c: Parameters<typeof jsonError>[0], r: Refusal) =>
   jsonError(c, r.status, r.error, r.issues);
+/** `ctx.waitUntil`, when the runtime gave the request a context. */
+function waitUntilOf(c: Context<HubBindings>) {
+  try {
+    const ctx = c.executionCtx;
+    return (work: Promise<unknown>) => ctx.waitUntil(work);
+  } catch {
+    return undefined;
+  }
+}
 
 const app = new Hono<HubBindings>();
 
@@ -60,7 +64,8 @@ app.put(`${SERVICE}/config`, requireScope("admin"), service, jsonBody(configBody
 app.post(`${SERVICE}/reports`, requireScope("report"), service, jsonBody(reportBody), async (c) => {
   const { service: name } = c.req.valid("param");
   const batch = c.req.valid("json");
-  const reply = await hubOf(c.env, name).report(coloOf(c.req.raw, batch.colo), batch);
+  const colo = coloOf(c.req.raw, batch.colo);
+  const reply = await routeReport(c.env, locationSettings(c.env), name, colo, batch);
   if (typeof reply !== "number") return refuse(c, reply);
   const accepted = {
     upstreams: batch.upstreams?.length ?? 0,
@@ -71,20 +76,33 @@ app.post(`${SERVICE}/reports`, requireScope("report"), service, jsonBody(reportB
 
 app.get(`${SERVICE}/health`, requireScope("read"), service, validQuery(healthQuery), async (c) => {
   const { service: name } = c.req.valid("param");
-  const colo = coloOf(c.req.raw, c.req.valid("query").colo);
-  const mayProbe = allows(c.get("scope"), "report");
-  const reply = await hubOf(c.env, name).health(
-    colo,
-    c.req.header("if-none-match") ?? null,
-    mayProbe,
-  );
-  if (!reply.ok) return refuse(c, reply);
-  const headers = { ETag: reply.etag, "Cache-Control": "no-cache" };
-  if (reply.status === 304) return c.body(null, 304, headers);
-  return c.body(reply.body, 200, {
+  const answer = await reads.read({
+    service: name,
+    colo: coloOf(c.req.raw, c.req.valid("query").colo),
+    ifNoneMatch: c.req.header("if-none-match") ?? null,
+    mayProbe: allows(c.get("scope"), "report"),
+    cacheMs: locationSettings(c.env).snapshotCacheMs,
+    origin: () => hubOf(c.env, name),
+    cacheUrl: new URL(c.req.url).origin,
+    waitUntil: waitUntilOf(c),
+  });
+  if (!answer.ok) return refuse(c, answer);
+  const headers = {
+    ETag: answer.etag,
+    // A response that hands out a probe lease is for its caller alone.
+    "Cache-Control": answer.status === 200 && answer.lease ? "private, no-store" : "no-cache",
+    "Hub-Snapshot-Source": answer.source,
+  };
+  if (answer.status === 304) return c.body(null, 304, headers);
+  return c.body(answer.body, 200, {
     ...headers,
     "Content-Type": "application/json; charset=utf-8",
   });
+});
+
+app.get(`${SERVICE}/load`, requireScope("admin"), service, async (c) => {
+  const reply = await hubOf(c.env, c.req.valid("param").service).load();
+  return reply.ok ? c.json(reply.value) : refuse(c, reply);
 });
 
 app.get(`${SERVICE}/events`, requireScope("read"), service, validQuery(eventsQuery), async (c) => {
@@ -103,3 +121,4 @@ app.get(`${SERVICE}/subscribe`, requireScope("read"), service, async (c) => {
 
 export default app;
 export { HealthHub } from "./objects/health-hub";
+export { HubRelay } from "./objects/hub-relay";

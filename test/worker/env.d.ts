@@ -7,7 +7,7 @@ declare global {
     interface Env extends Required<HubEnv> {}
     interface GlobalProps {
       mainModule: typeof import("../../worker/index");
-      durableNamespaces: "HealthHub";
+      durableNamespaces: "HealthHub" | "HubRelay";
     }
   }
 }

@@ -201,3 +201,5 @@ export const eventsQuery = object({
 export type ConfigBody = output<typeof configBody>;
 /** A validated report body. */
 export type ReportBody = output<typeof reportBody>;
+/** One validated passive entry of a report body. */
+export type ReportEntry = NonNullable<ReportBody["upstreams"]>[number];

@@ -22,12 +22,7 @@ export function offerLease(
 ): { lease: Lease; offer: HubProbeLease } | null {
   const current = state.leases.get(colo);
   if (current && current.expiresAt > now) return null;
-  // The location's heartbeats are as fresh as its most recent one, whichever upstream.
-  let last: number | null = null;
-  for (const u of state.upstreams.values()) {
-    const at = u.locations[colo]?.edge.lastAt ?? null;
-    if (at !== null && (last === null || at > last)) last = at;
-  }
+  const last = lastEdgeHeartbeatAt(state, colo);
   const lease = grantLease(current, colo, last, now, state.config.heartbeat, newId());
   if (!lease) return null;
   const offer: HubProbeLease = {
@@ -42,4 +37,37 @@ export function offerLease(
     })),
   };
   return { lease, offer };
+}
+
+/**
+ * The earliest time a lease may be due for `colo` again, as seen at `now` (`now` itself
+ * when one is due now). A lower bound for callers that ask again only then: while a
+ * granted lease is out, one interval after its grant (its results usually arrive well
+ * before), then its expiry; otherwise one interval after the location's last heartbeat.
+ *
+ * @example
+ * ```ts
+ * const dueAt = leaseDueAt(state, "AMS", Date.now());
+ * ```
+ */
+export function leaseDueAt(state: HubState, colo: string, now: number): number {
+  const { interval } = state.config.heartbeat;
+  const last = lastEdgeHeartbeatAt(state, colo);
+  let due = last === null ? now : last + interval;
+  const lease = state.leases.get(colo);
+  if (lease && lease.expiresAt > now) {
+    const expected = lease.grantedAt + interval;
+    due = Math.max(due, now < expected ? expected : lease.expiresAt);
+  }
+  return Math.max(due, now);
+}
+
+/** The location's heartbeats are as fresh as its most recent one, whichever upstream. */
+function lastEdgeHeartbeatAt(state: HubState, colo: string): number | null {
+  let last: number | null = null;
+  for (const u of state.upstreams.values()) {
+    const at = u.locations[colo]?.edge.lastAt ?? null;
+    if (at !== null && (last === null || at > last)) last = at;
+  }
+  return last;
 }

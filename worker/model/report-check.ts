@@ -26,10 +26,23 @@ export function reportIssues(state: HubState, colo: string, batch: ReportBody): 
     check(r.url, `heartbeats.results.${i}.url`);
   }
   for (const url of urls) {
-    const locations = state.upstreams.get(url)!.locations;
-    if (!(colo in locations) && Object.keys(locations).length >= HUB_LIMITS.locations) {
+    if (refusesLocation(state, url, colo)) {
       issues.push({ path: "colo", message: `too many locations for ${url}` });
     }
   }
   return issues;
+}
+
+/**
+ * Whether upstream `url` (configured) takes no reports from `colo`: it does not track
+ * that location yet and already tracks `HUB_LIMITS.locations` others.
+ *
+ * @example
+ * ```ts
+ * const refused = urls.filter((url) => refusesLocation(state, url, "AMS"));
+ * ```
+ */
+export function refusesLocation(state: HubState, url: string, colo: string): boolean {
+  const locations = state.upstreams.get(url)!.locations;
+  return !(colo in locations) && Object.keys(locations).length >= HUB_LIMITS.locations;
 }

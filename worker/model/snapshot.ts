@@ -1,5 +1,6 @@
 import type {
   HubLocationSnapshot,
+  HubProbeLease,
   HubSnapshot,
   HubUpstreamConfig,
   HubUpstreamSnapshot,
@@ -102,3 +103,16 @@ function locationSnapshot(
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
+
+/**
+ * A snapshot's JSON with `lease` added: the body of the one response that hands a
+ * location's probe lease to its caller. Never cached; the snapshot itself stays shared.
+ *
+ * @example
+ * ```ts
+ * const body = withLease('{"service":"payments","version":7}', lease);
+ * ```
+ */
+export function withLease(json: string, lease: HubProbeLease): string {
+  return `${json.slice(0, -1)},"lease":${JSON.stringify(lease)}}`;
+}

@@ -1,9 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
-import type { HubConfig, HubEventsPage, HubProbeLease } from "../../src/protocol";
+import type {
+  HubConfig,
+  HubEventsPage,
+  HubHeartbeatResult,
+  HubLoad,
+  HubProbeLease,
+  HubUpstreamReport,
+} from "../../src/protocol";
 import type { Env } from "../env";
-import type { Issue } from "../http/errors";
 import type { ConfigBody, ReportBody } from "../http/schemas";
 import { etagMatches } from "../model/etag";
+import { newHubLoad, snapshotLoad } from "../model/hub-load";
 import {
   applyConfig,
   drainEvents,
@@ -14,10 +21,12 @@ import {
 } from "../model/hub-reducer";
 import { createHubState, type EventDraft, type HubState } from "../model/hub-state";
 import { checkLease } from "../model/lease";
-import { offerLease } from "../model/lease-offer";
-import { reportIssues } from "../model/report-check";
+import { leaseDueAt, offerLease } from "../model/lease-offer";
+import type { RelayFlush } from "../model/relay-batch";
+import { refusesLocation, reportIssues } from "../model/report-check";
 import { buildSnapshot } from "../model/snapshot";
 import { probeUrlOf } from "../model/url";
+import type { HealthReply, LeaseAnswer, Refusal, RelayAck, RelayInfo, Reply } from "./hub-rpc";
 import { HubStore } from "./hub-store";
 import { type Prober, probeUpstream } from "./probe";
 
@@ -30,30 +39,23 @@ export const FIRST_HEARTBEAT_DELAY_MS = 1_000;
  */
 export const FLUSH_DELAY_MS = 1_000;
 
-/** A refusal the Worker turns into a JSON error response. */
-export type Refusal = { ok: false; status: 400 | 404 | 409; error: string; issues?: Issue[] };
-/** The result of an RPC call: the value, or why not. */
-export type Reply<T> = { ok: true; value: T } | Refusal;
-/** The result of `health()`: a body to send, "not modified", or a refusal. */
-export type HealthReply =
-  | { ok: true; status: 200; etag: string; body: string }
-  | { ok: true; status: 304; etag: string }
-  | Refusal;
+export type { HealthReply, Refusal, Reply } from "./hub-rpc";
 
 const UNKNOWN: Refusal = { ok: false, status: 404, error: "unknown service" };
 const newLeaseId = () => crypto.randomUUID();
 
 /**
  * One service's health hub: a SQLite-backed Durable Object (one per service, addressed by
- * `idFromName(service)`). It runs the heartbeats on its alarm, takes reports, hands out
- * probe leases, serves snapshots and events by RPC, and pushes snapshots to hibernatable
- * WebSockets when a verdict changes. Decisions are made by the pure reducer; this class
- * only sequences I/O around it.
+ * `idFromName(service)`). It runs the heartbeats on its alarm, takes reports (straight from
+ * the Worker, or merged by the locations' relays), hands out probe leases, serves
+ * snapshots and events by RPC, and pushes snapshots to hibernatable WebSockets when a
+ * verdict changes. Decisions are made by the pure reducer; this class only sequences I/O
+ * around it, and counts what it is asked ({@link HubLoad}).
  *
  * @example
  * ```ts
  * const hub = env.HUB.get(env.HUB.idFromName("payments"));
- * const reply = await hub.health("AMS", null, true);
+ * const reply = await hub.health(null, "AMS");
  * ```
  */
 export class HealthHub extends DurableObject<Env> {
@@ -65,6 +67,11 @@ export class HealthHub extends DurableObject<Env> {
   private state: HubState | null = null;
   private readonly store: HubStore;
   private cached: { version: number; json: string } | null = null;
+  private readonly counts: HubLoad = newHubLoad(Date.now());
+  /** Changes whenever the config does, so relays know to ask for the upstreams again. */
+  private configTag = 0;
+  /** Per location, the id of the last relay flush taken, so a resend counts once. */
+  private readonly lastFlush = new Map<string, string>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -73,6 +80,7 @@ export class HealthHub extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       this.store.migrate();
       this.state = this.store.load(Date.now());
+      this.configTag = this.state?.version ?? 0;
     });
   }
 
@@ -81,6 +89,8 @@ export class HealthHub extends DurableObject<Env> {
     service: string,
     config: ConfigBody,
   ): Promise<{ created: boolean; config: HubConfig; version: number }> {
+    this.counts.requests.total++;
+    this.counts.requests.other++;
     const now = Date.now();
     const created = this.state === null;
     let removed: string[] = [];
@@ -92,6 +102,7 @@ export class HealthHub extends DurableObject<Env> {
     const state = this.state;
     this.store.saveConfig(state, removed, now);
     this.commit([...drains, ...reevaluate(state, now)], state.upstreams.keys(), true);
+    this.configTag = state.version;
     const due = now + Math.min(config.heartbeat.interval, FIRST_HEARTBEAT_DELAY_MS);
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due);
@@ -106,60 +117,106 @@ export class HealthHub extends DurableObject<Env> {
    * cuts what each report allocates.
    */
   async report(colo: string, batch: ReportBody): Promise<number | Refusal> {
+    this.counts.requests.total++;
+    this.counts.requests.reports++;
     const state = this.state;
     if (!state) return UNKNOWN;
     const now = Date.now();
-    const entries = batch.upstreams ?? [];
-    const results = batch.heartbeats?.results ?? [];
     const issues = reportIssues(state, colo, batch);
     if (issues.length > 0) return { ok: false, status: 400, error: "invalid report", issues };
     if (batch.heartbeats) {
       const refusal = checkLease(state.leases.get(colo), batch.heartbeats.leaseId, colo, now);
       if (refusal) return { ok: false, status: 409, error: refusal };
     }
-    const touched = new Set<string>();
-    for (const entry of entries) {
-      this.store.stageBucket(entry.url, colo, recordReport(state, colo, entry, now));
-      touched.add(entry.url);
-    }
-    for (const result of results) {
-      this.store.appendHeartbeat(result.url, colo, recordEdgeHeartbeat(state, colo, result, now));
-      touched.add(result.url);
-    }
+    this.ingest(state, colo, batch.upstreams ?? [], batch.heartbeats?.results ?? [], now);
     if (batch.heartbeats) {
       state.leases.delete(colo);
       this.store.deleteLease(colo);
     }
-    this.commit(reevaluate(state, now, touched, colo), touched);
     return state.version;
   }
 
   /**
-   * The snapshot, or 304 when `ifNoneMatch` names the current version. A caller that may
-   * report (`mayProbe`) also gets the probe lease for `colo` when its heartbeats are due;
-   * such a response is never a 304, since it carries the lease.
+   * Takes one flush of merged reports from the relay of `colo`. The relay checked the
+   * entries against {@link relayInfo}; entries the config no longer takes (it changed
+   * since) are dropped. A flush whose `id` was the last one taken from `colo` is a resend
+   * and counts nothing.
    */
-  async health(colo: string, ifNoneMatch: string | null, mayProbe: boolean): Promise<HealthReply> {
+  async absorb(colo: string, flush: RelayFlush): Promise<RelayAck | Refusal> {
+    this.counts.requests.total++;
+    this.counts.requests.flushes++;
+    const state = this.state;
+    if (!state) return UNKNOWN;
+    if (this.lastFlush.get(colo) !== flush.id) {
+      this.lastFlush.set(colo, flush.id);
+      this.counts.relayedReports += flush.reports;
+      const entries = flush.entries.filter(
+        (e) => state.upstreams.has(e.url) && !refusesLocation(state, e.url, colo),
+      );
+      if (entries.length > 0) this.ingest(state, colo, entries, [], Date.now());
+    }
+    return { version: state.version, configTag: this.configTag };
+  }
+
+  /** What the relay of `colo` checks reports against. */
+  async relayInfo(colo: string): Promise<RelayInfo | Refusal> {
+    this.counts.requests.total++;
+    this.counts.requests.relayInfos++;
+    const state = this.state;
+    if (!state) return UNKNOWN;
+    const upstreams = [...state.upstreams.keys()];
+    const refused = upstreams.filter((url) => refusesLocation(state, url, colo));
+    return { version: state.version, configTag: this.configTag, upstreams, refused };
+  }
+
+  /**
+   * The snapshot, or 304 when `ifNoneMatch` names the current version. With `leaseColo`
+   * (a caller that may report), also whether that location's probe lease goes to this
+   * caller, and when one may be due there next. The snapshot never holds the lease: the
+   * Worker caches snapshots per location and adds a lease only to the one response that
+   * carries it. A granted lease always comes with the body.
+   */
+  async health(ifNoneMatch: string | null, leaseColo: string | null): Promise<HealthReply> {
+    const requests = this.counts.requests;
+    requests.total++;
+    requests.snapshots++;
     const state = this.state;
     if (!state) return UNKNOWN;
     const now = Date.now();
-    const lease = mayProbe ? this.grant(state, colo, now) : null;
-    const etag = lease ? `"${state.version}-${lease.id}"` : `"${state.version}"`;
-    if (!lease && ifNoneMatch !== null && etagMatches(ifNoneMatch, etag))
-      return { ok: true, status: 304, etag };
-    const json = this.snapshotJson(state, now);
-    const body = lease ? `${json.slice(0, -1)},"lease":${JSON.stringify(lease)}}` : json;
-    return { ok: true, status: 200, etag, body };
+    let lease: LeaseAnswer | null = null;
+    if (leaseColo !== null) {
+      requests.leaseAsks++;
+      const offer = this.grant(state, leaseColo, now);
+      if (offer) requests.leasesGranted++;
+      lease = { offer, dueAt: leaseDueAt(state, leaseColo, now) };
+    }
+    const version = state.version;
+    const etag = `"${version}"`;
+    if (!lease?.offer && ifNoneMatch !== null && etagMatches(ifNoneMatch, etag)) {
+      requests.notModified++;
+      return { ok: true, status: 304, etag, version, lease };
+    }
+    return { ok: true, status: 200, etag, version, body: this.snapshotJson(state, now), lease };
+  }
+
+  /** What this object has been asked since it started. */
+  async load(): Promise<Reply<HubLoad>> {
+    if (!this.state) return UNKNOWN;
+    return { ok: true, value: snapshotLoad(this.counts, Date.now()) };
   }
 
   /** One page of the event log, newest first. */
   async events(limit: number, before?: number): Promise<Reply<HubEventsPage>> {
+    this.counts.requests.total++;
+    this.counts.requests.other++;
     if (!this.state) return UNKNOWN;
     return { ok: true, value: this.store.listEvents(limit, before) };
   }
 
   /** Only WebSocket subscriptions arrive here; the Worker does all other routing. */
   override async fetch(request: Request): Promise<Response> {
+    this.counts.requests.total++;
+    this.counts.requests.other++;
     const state = this.state;
     if (!state) return Response.json({ error: "unknown service" }, { status: 404 });
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
@@ -223,6 +280,26 @@ export class HealthHub extends DurableObject<Env> {
     events.push(...reevaluate(state, now));
     this.store.prune(now);
     this.commit(events, state.upstreams.keys(), true);
+  }
+
+  /** Records passive entries and leased heartbeat results from `colo`, then commits. */
+  private ingest(
+    state: HubState,
+    colo: string,
+    entries: readonly HubUpstreamReport[],
+    results: readonly HubHeartbeatResult[],
+    now: number,
+  ): void {
+    const touched = new Set<string>();
+    for (const entry of entries) {
+      this.store.stageBucket(entry.url, colo, recordReport(state, colo, entry, now));
+      touched.add(entry.url);
+    }
+    for (const result of results) {
+      this.store.appendHeartbeat(result.url, colo, recordEdgeHeartbeat(state, colo, result, now));
+      touched.add(result.url);
+    }
+    this.commit(reevaluate(state, now, touched, colo), touched);
   }
 
   /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { HubConfig } from "../../../src/protocol";
 import { recordEdgeHeartbeat } from "../../../worker/model/hub-reducer";
 import { createHubState } from "../../../worker/model/hub-state";
-import { offerLease } from "../../../worker/model/lease-offer";
+import { leaseDueAt, offerLease } from "../../../worker/model/lease-offer";
 
 const config: HubConfig = {
   upstreams: [
@@ -63,5 +63,42 @@ describe("lease offers", () => {
     expect(offerLease(state, "AMS", 13_999, () => "x")).toBeNull();
     expect(offerLease(state, "AMS", 14_000, () => "x")).not.toBeNull();
     expect(offerLease(state, "SIN", 2_000, () => "y")?.lease.colo).toBe("SIN");
+  });
+});
+
+describe("when a lease may be due next", () => {
+  const interval = config.heartbeat.interval;
+
+  it("is now for a location that never probed, and one interval after its last heartbeat", () => {
+    const state = createHubState("svc", config, 0);
+    expect(leaseDueAt(state, "AMS", 500)).toBe(500);
+    recordEdgeHeartbeat(
+      state,
+      "AMS",
+      { url: "https://a.internal", status: 200, latencyMs: 3 },
+      2_000,
+    );
+    expect(leaseDueAt(state, "AMS", 3_000)).toBe(2_000 + interval);
+    expect(leaseDueAt(state, "AMS", 2_000 + interval + 5)).toBe(2_000 + interval + 5);
+  });
+
+  it("is one interval after the grant while the lease is out, then its expiry", () => {
+    const state = createHubState("svc", config, 0);
+    const { lease } = offerLease(state, "AMS", 1_000, () => "id")!;
+    state.leases.set("AMS", lease);
+    expect(leaseDueAt(state, "AMS", 1_000)).toBe(1_000 + interval);
+    // Results are late: asking on every read until they come would cost the object; wait for the expiry.
+    expect(leaseDueAt(state, "AMS", 1_000 + interval)).toBe(lease.expiresAt);
+    expect(leaseDueAt(state, "AMS", lease.expiresAt + 1)).toBe(lease.expiresAt + 1);
+  });
+
+  it("is never before a lease could really be granted", () => {
+    const state = createHubState("svc", config, 0);
+    state.leases.set("AMS", offerLease(state, "AMS", 0, () => "id")!.lease);
+    for (const now of [0, 5_000, 9_999, 10_000, 10_999, 11_000, 11_001]) {
+      const due = leaseDueAt(state, "AMS", now);
+      for (let t = now; t < due; t += 250)
+        expect(offerLease(state, "AMS", t, () => "x")).toBeNull();
+    }
   });
 });
