@@ -7,6 +7,11 @@
  *   REPORTERS=32 READERS=8 REPORT_RATE=1500 READ_RATE=400 DURATION_MS=5000 npx tsx bench/hub.ts
  *   HUB_DIRECT=1 npx tsx bench/hub.ts   # without Miniflare's entry proxy in front of the hub
  *   HUB=wrangler npx tsx bench/hub.ts   # against `wrangler dev` (a child process)
+ *   LAYER=on npx tsx bench/hub.ts       # through the location layer (copies, relays)
+ *
+ * By default the location layer is off (HUB_SNAPSHOT_CACHE_MS and HUB_RELAY_FLUSH_MS are
+ * 0), so every request reaches the service's Durable Object: this measures what one
+ * object can take. `npm run bench:scale` measures what reaches it with the layer on.
  *
  * Requests go through one keep-alive `node:http` agent: Node's `fetch` costs ~1 ms of CPU
  * per request here, which on a 2-core machine would measure the load generator instead of
@@ -50,10 +55,15 @@ await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
 const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 const urls = [`${base}/a`, `${base}/b`, `${base}/c`];
 
-const hub: LocalHub = WRANGLER ? await startWranglerHub() : await startLocalHub({ direct: DIRECT });
+const LAYER_OFF = { HUB_SNAPSHOT_CACHE_MS: "0", HUB_RELAY_FLUSH_MS: "0" };
+const vars = process.env.LAYER === "on" ? {} : LAYER_OFF;
+const hub: LocalHub = WRANGLER
+  ? await startWranglerHub({ vars })
+  : await startLocalHub({ direct: DIRECT, vars });
 const target = WRANGLER
   ? "wrangler dev (its proxy in front of workerd, in a child process)"
   : `workerd via Miniflare${DIRECT ? ", direct socket without the entry proxy" : ""}`;
+const layer = vars === LAYER_OFF ? "location layer off" : "location layer on";
 const service = `${hub.url}/v1/services/bench`;
 const servicePath = new URL(service).pathname;
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -259,7 +269,7 @@ try {
     .map((l) => l.toFixed(1))
     .join(" ");
   console.log(
-    `Local hub (${target}, SQLite store in a temp dir), batches of ${urls.length} upstream entries from ${COLOS.length} colos, ${DURATION_MS} ms per row (paced rows after ${SETTLE_MS} ms at their load); Node ${process.version}, ${availableParallelism()} cores, load average ${load}\n`,
+    `Local hub (${target}, ${layer}, SQLite store in a temp dir), batches of ${urls.length} upstream entries from ${COLOS.length} colos, ${DURATION_MS} ms per row (paced rows after ${SETTLE_MS} ms at their load); Node ${process.version}, ${availableParallelism()} cores, load average ${load}\n`,
   );
   printTable(
     [

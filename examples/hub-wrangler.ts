@@ -48,6 +48,10 @@ export async function startWranglerHub(
       ...["--var", `HUB_READ_TOKEN:${tokens.read}`],
       ...["--var", `HUB_REPORT_TOKEN:${tokens.report}`],
       ...["--var", `HUB_ADMIN_TOKEN:${tokens.admin}`],
+      ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => [
+        "--var",
+        `${name}:${value}`,
+      ]),
     ],
     {
       cwd: root,

@@ -133,7 +133,7 @@ export class LocationReads {
     try {
       if (!askLease) {
         // Another isolate of this location may have revalidated it a moment ago.
-        const found = await this.shared.get(r.cacheUrl, key);
+        const found = await this.shared.get(r.cacheUrl, key, copy);
         if (found && (!copy || found.checkedAt > copy.checkedAt)) {
           copy = this.keep(key, found);
           if (this.now() - copy.checkedAt < r.cacheMs)
@@ -179,7 +179,7 @@ export class LocationReads {
       throw new Error("the hub answered 304 to a read without an ETag");
     }
     this.keep(key, confirmed);
-    this.shared.put(r.cacheUrl, key, confirmed, r.waitUntil);
+    this.shared.put(r.cacheUrl, key, confirmed, reply.status === 200, r.waitUntil);
     const offer = reply.lease?.offer;
     if (offer) return withOffer(confirmed.body, confirmed.version, offer);
     return answer(confirmed, r.ifNoneMatch, "object");
@@ -190,7 +190,9 @@ export class LocationReads {
     key: string,
     other: { since: number; seq: number },
   ): Promise<LocationCopy | null> {
-    while (this.fetching.get(key) === other && this.now() - other.since < FETCH_WAIT_MS) {
+    // Counted, not timed: in workerd the clock may stand still while only timers run.
+    for (let polls = 0; polls < FETCH_WAIT_MS / POLL_MS; polls++) {
+      if (this.fetching.get(key) !== other) break;
       await this.sleep(POLL_MS);
     }
     const copy = this.copies.get(key);
@@ -202,9 +204,10 @@ export class LocationReads {
     return copy;
   }
 
-  /** Sets `key`, forgetting everything first once `limit` keys are held. */
+  /** Sets `key`; with `limit` keys held, the one set first (and not since) goes. */
   private remember<V>(map: Map<string, V>, key: string, value: V): void {
-    if (map.size >= this.limit && !map.has(key)) map.clear();
+    if (map.size >= this.limit && !map.has(key)) map.delete(map.keys().next().value!);
+    map.delete(key);
     map.set(key, value);
   }
 }

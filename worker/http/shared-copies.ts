@@ -22,14 +22,17 @@ const VERSION = "x-hub-version";
 
 /**
  * Snapshot copies in the location's Cache API (`caches.default`), shared by every isolate
- * of the Worker in that data center. Best effort: an error, or the Cache API doing nothing
- * (on `*.workers.dev` it is a no-op), only means more reads reach the object. The entry
- * carries when the object last confirmed it, since freshness is judged by the reader.
+ * of the Worker in that data center. Each copy is two entries: a small pointer (ETag,
+ * version, when the object last confirmed it) that every revalidation rewrites, and the
+ * body under its ETag, written once per version. So a revalidation that ends in a 304, the
+ * usual case, moves no body, and an isolate that holds the current body reads only the
+ * pointer. Best effort: an error, or the Cache API doing nothing (it is a no-op on
+ * `*.workers.dev`), only means more reads reach the object.
  *
  * @example
  * ```ts
  * const shared = new SharedCopies();
- * const copy = await shared.get("https://hub.example.com", "payments/AMS");
+ * const copy = await shared.get("https://hub.example.com", "payments/AMS", held);
  * ```
  */
 export class SharedCopies {
@@ -38,46 +41,67 @@ export class SharedCopies {
   /** `cache`: the cache to use; `null` for none. @default caches.default */
   constructor(private readonly cache?: Cache | null) {}
 
-  /** The location's copy for `key`, if the Cache API holds one. */
-  async get(origin: string, key: string): Promise<LocationCopy | null> {
+  /**
+   * The location's copy for `key`, if the Cache API holds one; its body is `held`'s when
+   * the ETags agree (then only the pointer is read).
+   */
+  async get(origin: string, key: string, held?: LocationCopy): Promise<LocationCopy | null> {
     const cache = this.open();
     if (!cache) return null;
     try {
-      const res = await cache.match(entryUrl(origin, key));
-      if (!res) return null;
-      const etag = res.headers.get("etag");
-      const checkedAt = Number(res.headers.get(CHECKED_AT));
-      const version = Number(res.headers.get(VERSION));
-      if (etag === null || !Number.isFinite(checkedAt) || !Number.isFinite(version)) {
-        await res.body?.cancel();
-        return null;
-      }
-      return { etag, version, checkedAt, body: await res.text() };
+      const pointer = await cache.match(pointerUrl(origin, key));
+      if (!pointer) return null;
+      await pointer.body?.cancel();
+      const etag = pointer.headers.get("etag");
+      const checkedAt = Number(pointer.headers.get(CHECKED_AT));
+      const version = Number(pointer.headers.get(VERSION));
+      if (etag === null || !Number.isFinite(checkedAt) || !Number.isFinite(version)) return null;
+      if (held?.etag === etag) return { ...held, checkedAt };
+      const body = await cache.match(bodyUrl(origin, key, etag));
+      if (!body) return null;
+      return { etag, version, checkedAt, body: await body.text() };
     } catch (err) {
       this.fail(err);
       return null;
     }
   }
 
-  /** Stores `copy` for `key`; the write goes on after the response through `waitUntil`. */
+  /**
+   * Stores `copy` for `key` (its body only when `newBody`); the writes go on after the
+   * response through `waitUntil`.
+   */
   put(
     origin: string,
     key: string,
     copy: LocationCopy,
+    newBody: boolean,
     waitUntil?: (work: Promise<unknown>) => void,
   ): void {
     const cache = this.open();
     if (!cache) return;
-    const entry = new Response(copy.body, {
+    const cacheControl = `max-age=${SHARED_KEEP_S}`;
+    const writes: Promise<void>[] = [];
+    if (newBody) {
+      const body = new Response(copy.body, {
+        headers: {
+          "content-type": "application/json; charset=utf-8",
+          "cache-control": cacheControl,
+        },
+      });
+      writes.push(cache.put(bodyUrl(origin, key, copy.etag), body));
+    }
+    const pointer = new Response(null, {
       headers: {
-        "content-type": "application/json; charset=utf-8",
-        "cache-control": `max-age=${SHARED_KEEP_S}`,
+        "cache-control": cacheControl,
         etag: copy.etag,
         [CHECKED_AT]: String(copy.checkedAt),
         [VERSION]: String(copy.version),
       },
     });
-    const work = cache.put(entryUrl(origin, key), entry).catch((err) => this.fail(err));
+    // The body first: a pointer must never name a body that is not there yet.
+    const work = Promise.all(writes)
+      .then(() => cache.put(pointerUrl(origin, key), pointer))
+      .catch((err) => this.fail(err));
     waitUntil?.(work);
   }
 
@@ -94,5 +118,7 @@ export class SharedCopies {
   }
 }
 
-const entryUrl = (origin: string, key: string) =>
+const pointerUrl = (origin: string, key: string) =>
   `${origin}/__hub/location-copy/${encodeURIComponent(key)}`;
+const bodyUrl = (origin: string, key: string, etag: string) =>
+  `${pointerUrl(origin, key)}/${encodeURIComponent(etag)}`;

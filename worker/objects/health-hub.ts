@@ -7,7 +7,7 @@ import type {
   HubProbeLease,
   HubUpstreamReport,
 } from "../../src/protocol";
-import type { Env } from "../env";
+import { type Env, locationSettings } from "../env";
 import type { ConfigBody, ReportBody } from "../http/schemas";
 import { etagMatches } from "../model/etag";
 import { newHubLoad, snapshotLoad } from "../model/hub-load";
@@ -38,6 +38,13 @@ export const FIRST_HEARTBEAT_DELAY_MS = 1_000;
  * changes, events, heartbeats, leases and configs are written at once.
  */
 export const FLUSH_DELAY_MS = 1_000;
+/**
+ * With the location layer on, a change to counts alone (a report or a relay's flush that
+ * moves no verdict) is published in the snapshot at most this long after it, so that
+ * hundreds of locations flushing every second do not make every read a new, large body.
+ * Verdict, drain and config changes, and each heartbeat round, are published at once.
+ */
+export const PUBLISH_MS = 5_000;
 
 export type { HealthReply, Refusal, Reply } from "./hub-rpc";
 
@@ -66,7 +73,10 @@ export class HealthHub extends DurableObject<Env> {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private state: HubState | null = null;
   private readonly store: HubStore;
-  private cached: { version: number; json: string } | null = null;
+  /** The snapshot readers get: built at `version`, at `at`. */
+  private published: { version: number; json: string; at: number } | null = null;
+  /** The last version whose change must be published at once. */
+  private urgentVersion = 0;
   private readonly counts: HubLoad = newHubLoad(Date.now());
   /** Changes whenever the config does, so relays know to ask for the upstreams again. */
   private configTag = 0;
@@ -190,13 +200,14 @@ export class HealthHub extends DurableObject<Env> {
       if (offer) requests.leasesGranted++;
       lease = { offer, dueAt: leaseDueAt(state, leaseColo, now) };
     }
-    const version = state.version;
+    const body = this.snapshotJson(state, now);
+    const version = this.published!.version;
     const etag = `"${version}"`;
     if (!lease?.offer && ifNoneMatch !== null && etagMatches(ifNoneMatch, etag)) {
       requests.notModified++;
       return { ok: true, status: 304, etag, version, lease };
     }
-    return { ok: true, status: 200, etag, version, body: this.snapshotJson(state, now), lease };
+    return { ok: true, status: 200, etag, version, body, lease };
   }
 
   /** What this object has been asked since it started. */
@@ -310,6 +321,7 @@ export class HealthHub extends DurableObject<Env> {
   private commit(events: readonly EventDraft[], touched: Iterable<string>, urgent = false): void {
     const state = this.state!;
     state.version += 1;
+    if (urgent || events.length > 0) this.urgentVersion = state.version;
     this.store.stageChange(touched);
     this.store.stageChange(events.map((e) => e.upstream));
     if (events.length === 0 && !urgent) {
@@ -345,11 +357,22 @@ export class HealthHub extends DurableObject<Env> {
     return granted.offer;
   }
 
+  /** The published snapshot, first published anew if a change is due (see PUBLISH_MS). */
   private snapshotJson(state: HubState, now: number): string {
-    if (this.cached?.version !== state.version) {
-      this.cached = { version: state.version, json: JSON.stringify(buildSnapshot(state, now)) };
+    const p = this.published;
+    if (p === null || (p.version !== state.version && this.publishDue(p, now))) {
+      const json = JSON.stringify(buildSnapshot(state, now));
+      this.published = { version: state.version, json, at: now };
+      return json;
     }
-    return this.cached.json;
+    return p.json;
+  }
+
+  private publishDue(p: { version: number; at: number }, now: number): boolean {
+    if (this.urgentVersion > p.version) return true;
+    // With the location layer off, every read reaches this object: publish every change.
+    if (locationSettings(this.env).snapshotCacheMs === 0) return true;
+    return now - p.at >= PUBLISH_MS;
   }
 
   private pushMessage(state: HubState, now: number): string {
