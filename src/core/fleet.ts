@@ -15,6 +15,7 @@ import { OutlierDetector } from "../guard/outlier-detector";
 import type { ResolvedOutlierOptions } from "../guard/outlier-options";
 import { panicMode } from "../guard/panic-mode";
 import { type Permit, REJECT } from "../guard/permit";
+import { type HealthSession, REMOTE_DRAINED, REMOTE_NONE, REMOTE_TRICKLE } from "../health-source";
 import type { Random } from "../random";
 import { PeakEwma } from "../stats/peak-ewma";
 import type { Call } from "../types";
@@ -44,6 +45,8 @@ export interface FleetOptions {
  */
 export class Fleet {
   readonly picker: Picker;
+  /** Told every recorded outcome (the health source's reports); set by `createClient`. */
+  observer: Pick<HealthSession, "record"> | undefined;
   readonly detector: OutlierDetector<Upstream> | undefined;
   readonly #classify: Classifier;
   // Reused for every pick: picks are synchronous, so one array serves all calls.
@@ -89,7 +92,12 @@ export class Fleet {
     let healthy = 0;
     for (const upstream of list) {
       this.refresh(upstream, now);
-      if (this.#admissible(upstream, now) && !this.isEjected(upstream, now)) healthy++;
+      if (
+        this.#admissible(upstream, now) &&
+        !this.isEjected(upstream, now) &&
+        upstream.remote === REMOTE_NONE
+      )
+        healthy++;
     }
     const panic = panicMode(healthy, list.length, this.options.panicThreshold);
     const pinned = call.attempt === 1 ? call.pinned : undefined;
@@ -137,6 +145,7 @@ export class Fleet {
     now: number,
   ): Classification {
     const classification = this.#classify(outcome);
+    this.observer?.record(upstream, classification, outcome, durationMs, now);
     const permit = call.permit;
     call.permit = REJECT;
     if (upstream.breaker !== undefined && permit !== REJECT) {
@@ -238,8 +247,16 @@ export class Fleet {
     return upstream.breaker === undefined || upstream.breaker.peek(now);
   }
 
+  // A remote "down" works like an ejection (panic mode overrides it), a drain even in panic.
   #eligible(upstream: Upstream, now: number, panic: boolean): boolean {
-    return this.#admissible(upstream, now) && (panic || !this.isEjected(upstream, now));
+    const remote = upstream.remote;
+    return (
+      this.#admissible(upstream, now) &&
+      remote !== REMOTE_DRAINED &&
+      (panic ||
+        (!this.isEjected(upstream, now) &&
+          (remote === REMOTE_NONE || (remote === REMOTE_TRICKLE && upstream.inFlight === 0))))
+    );
   }
 
   #admit(upstream: Upstream, now: number): Permit {
