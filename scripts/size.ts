@@ -121,6 +121,10 @@ export const SIZE_CASES: SizeCase[] = [
     entry: 'export { compose, deadline, retry, hedge, timeout, transport } from "./src/index.ts";',
   },
   {
+    name: "createClient + hubSync (resilient-fetch/hub)",
+    entry: `${CLIENT_ENTRY} export { hubSync } from "./src/hub/index.ts";`,
+  },
+  {
     name: "cockatiel wrap(retry, circuitBreaker, timeout)",
     entry:
       'export { wrap, retry, circuitBreaker, timeout, handleAll, ExponentialBackoff, ConsecutiveBreaker, TimeoutStrategy } from "cockatiel";',
