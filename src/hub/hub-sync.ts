@@ -92,6 +92,8 @@ class HubSyncSession implements HealthSession {
   #timer: unknown;
   #timerAt = Infinity;
   #firstUntil = -1;
+  /** The first refresh, which off Workers every waiting call may await. */
+  #firstJob: Promise<void> | undefined;
   #firstDone: boolean;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -215,17 +217,18 @@ class HubSyncSession implements HealthSession {
       if (this.#firstUntil >= 0) this.#firstDone = true;
       return undefined;
     }
-    if (own !== undefined) {
-      // This call started the request: it may wait on it (bounded by a timer of its own).
+    // On Workers a call may only await I/O its own request started; off Workers any call may.
+    const job = own ?? (this.#o.background ? this.#firstJob : undefined);
+    if (job !== undefined) {
       return new Promise<void>((resolve) => {
         const timer = this.#clock.setTimeout(resolve, remaining);
-        own.then(() => {
+        job.then(() => {
           this.#clock.clearTimeout(timer);
           resolve();
         });
       });
     }
-    // Another call (on Workers: maybe another request) started it: never await its I/O, look.
+    // Another request started it: look now and then instead of awaiting its I/O.
     return this.#poll();
   }
 
@@ -257,6 +260,7 @@ class HubSyncSession implements HealthSession {
       this.#refreshed(token, reply, waitUntil),
     );
     waitUntil?.(job);
+    this.#firstJob ??= job;
     return job;
   }
 
