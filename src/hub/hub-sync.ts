@@ -9,7 +9,7 @@ import type {
   HealthStatus,
   HealthUpstream,
 } from "../health-source";
-import { HUB_API_VERSION } from "../protocol";
+import { HUB_API_VERSION, HUB_PASSIVE } from "../protocol";
 import type { FetchLike } from "../types";
 import { Channel } from "./channel";
 import type { HubSyncEvent } from "./hub-events";
@@ -359,6 +359,11 @@ class HubSyncSession implements HealthSession {
       if (reply.ok || refused || reply.status === 409) {
         this.#report.succeeded(at);
         if (this.#heartbeats === heartbeats) this.#heartbeats = undefined;
+        // The hub forgets out-of-rotation state it is not told again within its TTL.
+        if (body.upstreams?.some((entry) => entry.outOfRotation !== undefined)) {
+          const keepAlive = at + HUB_PASSIVE.rotationTtlMs / 2;
+          if (keepAlive < this.#report.nextAt) this.#report.nextAt = keepAlive;
+        }
       }
       if (reply.ok) {
         this.#queue.acknowledge(batches);

@@ -2,12 +2,6 @@ import type { HealthUpstream, LocalState } from "../health-source";
 import type { HubHeartbeatResult, HubReportBatch, HubUpstreamReport } from "../protocol";
 import type { OutcomeCounts } from "./report-queue";
 
-// The fields agreed for hubjudge's protocol change; dropped once src/protocol.ts has them.
-type WireReport = HubUpstreamReport & {
-  networkErrors?: number;
-  outOfRotation?: { answers: number; unreachable: number };
-};
-
 /** What took an upstream out of this client's rotation: failed answers, or no answer. */
 export type TripCause = "answers" | "unreachable";
 
@@ -45,7 +39,7 @@ export interface ReportInput {
  * ```
  */
 export function buildReport(input: ReportInput): HubReportBatch | undefined {
-  const upstreams: WireReport[] = [];
+  const upstreams: HubUpstreamReport[] = [];
   const out = new Map<string, TripCause>();
   for (const upstream of input.upstreams) {
     const state = input.stateOf(upstream);
@@ -73,8 +67,8 @@ function entry(
   url: string,
   counts: OutcomeCounts | undefined,
   cause: TripCause | undefined,
-): WireReport {
-  const report: WireReport = {
+): HubUpstreamReport {
+  const report: HubUpstreamReport = {
     url,
     successes: counts?.successes ?? 0,
     failures: counts?.failures ?? 0,

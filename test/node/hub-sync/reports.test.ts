@@ -89,6 +89,21 @@ describe("hubSync reports", () => {
     ]);
   });
 
+  it("says so at least every rotationTtlMs / 2 even with a longer reportInterval", async () => {
+    const env = await synced(
+      { reportInterval: 20_000 },
+      { balancer: "round-robin", outlier: false },
+    );
+    env.behaviour[C] = "refuse";
+    while (env.client.stats().upstreams[2]!.state !== "open") await env.call();
+    await env.settle();
+    const first = env.clock.now();
+    expect(env.hub.reports()).toHaveLength(1);
+    await env.advance(5_000);
+    expect(env.hub.reports()).toHaveLength(2);
+    expect(env.clock.now() - first).toBe(5_000);
+  });
+
   it("sends nothing when there is nothing to say", async () => {
     const env = await synced();
     await env.advance(10_000);
