@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { until } from "../helpers/local-server";
 import { A, B, C, eventsOf, type SyncEnv, syncEnv } from "./setup";
 
 let env: SyncEnv | undefined;
