@@ -121,7 +121,9 @@ describe("shared health through the real hub", () => {
     // A's transport cannot reach X (its connections are refused); everyone else can.
     const refusesX: FetchLike = (input, init) =>
       String(input).startsWith(x.url)
-        ? Promise.reject(new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED") }))
+        ? Promise.reject(
+            new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED") }),
+          )
         : fetch(input, init);
     // X answers its API well for this test.
     const route = x.route;
