@@ -98,6 +98,7 @@ class HubSyncSession implements HealthSession {
   #closed = false;
   #closing: Promise<void> | undefined;
   #reportJob: Promise<void> | undefined;
+  #refreshJob: Promise<void> | undefined;
 
   constructor(options: ResolvedHubSyncOptions, host: HealthHost) {
     this.#o = options;
@@ -261,13 +262,14 @@ class HubSyncSession implements HealthSession {
     );
     waitUntil?.(job);
     this.#firstJob ??= job;
+    this.#refreshJob = job;
     return job;
   }
 
   #refreshed(token: number, reply: HubReply, waitUntil: WaitUntil): Promise<void> | undefined {
     this.#firstDone = true;
     const now = this.#clock.now();
-    if (this.#closed || !this.#refresh.current(token)) return undefined;
+    if (!this.#refresh.current(token)) return undefined;
     let lease: RemoteLease | undefined;
     if (!reply.ok) {
       this.#unreachable("snapshot", reply.status, reply.error, this.#refresh.failed(now));
@@ -291,8 +293,8 @@ class HubSyncSession implements HealthSession {
       }
     }
     this.#plan(now);
-    if (lease !== undefined && now >= this.#leaseBusyUntil) return this.#runLease(lease, waitUntil);
-    return undefined;
+    if (lease === undefined || this.#closed || now < this.#leaseBusyUntil) return undefined;
+    return this.#runLease(lease, waitUntil);
   }
 
   async #runLease(lease: RemoteLease, waitUntil: WaitUntil): Promise<void> {
@@ -420,8 +422,12 @@ class HubSyncSession implements HealthSession {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    const reporting = this.#report.idle(this.#clock.now()) ? undefined : this.#reportJob;
-    // Snapshots and heartbeats are of no use any more; a report in flight may finish.
+    const now = this.#clock.now();
+    const reporting = this.#report.idle(now) ? undefined : this.#reportJob;
+    // Without a snapshot the last report cannot be sent (which upstreams the hub knows comes
+    // with it): a first refresh under way may finish. Anything else is of no use any more.
+    const first = this.#remote.snapshot === undefined && !this.#refresh.idle(now);
+    if (first) await this.#refreshJob;
     for (const pending of this.#abortable) pending.abort(ABANDONED);
     this.#refresh.abandon();
     await reporting;

@@ -162,6 +162,15 @@ describe("hubSync reports", () => {
     expect(env.hub.reports()).toHaveLength(1);
   });
 
+  it("sends the last report on close() even when the first snapshot was still on its way", async () => {
+    env = await syncEnv({ firstSync: 0 });
+    await env.call();
+    expect(eventsOf(env.events, "snapshot")).toHaveLength(0);
+    await env.client.close();
+    expect(env.hub.reports()).toHaveLength(1);
+    expect(env.clock.pendingTimers).toBe(0);
+  });
+
   it("flushes the last report on close() and leaves no timer behind", async () => {
     const env = await synced();
     await env.call();

@@ -132,7 +132,14 @@ export async function syncEnv(
       return Object.keys(calls).find((base) => calls[base] !== before[base]) ?? "none";
     },
     async close() {
-      await created.close();
+      // A first refresh still under way may hold close() up to the hub timeout (clock time).
+      let closed = false;
+      const closing = created.close().then(() => {
+        closed = true;
+      });
+      await clock.advanceAsync(0);
+      while (!closed && (await clock.runNextAsync())) {}
+      await closing;
       await hub.close();
     },
   };
