@@ -1,11 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { A, B, eventsOf, type SyncEnv, syncEnv } from "./setup";
+import { describe, expect, it } from "vitest";
+import { A, B, eventsOf, syncEnvs } from "./setup";
 
-let env: SyncEnv | undefined;
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
+const envs = syncEnvs();
 
 const lease = (id = "lease-1") => ({
   id,
@@ -20,7 +16,7 @@ const lease = (id = "lease-1") => ({
 
 describe("hubSync edge heartbeats under a probe lease", () => {
   it("probes the lease's targets through the client's transport and posts the results at once", async () => {
-    env = await syncEnv();
+    const env = await envs.start();
     env.hub.lease = lease();
     env.behaviour[B] = "refuse";
     await env.settle();
@@ -42,7 +38,7 @@ describe("hubSync edge heartbeats under a probe lease", () => {
   });
 
   it("learns its location from a lease when no colo is configured", async () => {
-    env = await syncEnv();
+    const env = await envs.start();
     env.hub.lease = lease();
     await env.settle();
     env.hub.upstreams[0] = {
@@ -59,7 +55,7 @@ describe("hubSync edge heartbeats under a probe lease", () => {
   });
 
   it("times probes out at the lease's timeout", async () => {
-    env = await syncEnv();
+    const env = await envs.start();
     env.hub.lease = lease();
     env.behaviour[A] = "hang";
     await env.settle();
@@ -74,7 +70,7 @@ describe("hubSync edge heartbeats under a probe lease", () => {
   });
 
   it("sends the outcomes again without the heartbeats when the hub says the lease is not ours", async () => {
-    env = await syncEnv({ reportInterval: 60_000 });
+    const env = await envs.start({ reportInterval: 60_000 });
     await env.settle();
     await env.call();
     env.hub.lease = lease();

@@ -1,12 +1,8 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { FakeHubMode } from "../helpers/fake-hub";
-import { A, B, C, eventsOf, type SyncEnv, syncEnv } from "./setup";
+import { A, B, C, eventsOf, type SyncEnv, syncEnvs } from "./setup";
 
-let env: SyncEnv | undefined;
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
+const envs = syncEnvs();
 
 /**
  * 30 calls, one every 100 ms of clock time; how many failed and how long (clock time) each
@@ -43,7 +39,7 @@ describe("hubSync is never on the caller's path", () => {
   it.each<FakeHubMode>(["hang", "500", "garbage"])(
     "a hub that is %s changes nothing for calls but events",
     async (mode) => {
-      env = await syncEnv({ firstSync: 100 });
+      const env = await envs.start({ firstSync: 100 });
       env.hub.mode = mode;
       env.hub.upstreams[1]!.verdict = "down";
       const { errors, waited } = await drive(env);
@@ -66,7 +62,7 @@ describe("hubSync is never on the caller's path", () => {
   );
 
   it("a hub that is not there at all changes nothing for calls but events", async () => {
-    env = await syncEnv({ firstSync: 100 });
+    const env = await envs.start({ firstSync: 100 });
     await env.hub.close();
     await env.settle();
     const { errors, waited } = await drive(env);
@@ -76,7 +72,7 @@ describe("hubSync is never on the caller's path", () => {
   });
 
   it("never hands the caller's signal to a hub request", async () => {
-    env = await syncEnv();
+    const env = await envs.start();
     await env.settle();
     const controller = new AbortController();
     const call = env.client.fetch("/x", { signal: controller.signal });

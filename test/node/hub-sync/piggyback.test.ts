@@ -1,11 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { B, eventsOf, type SyncEnv, syncEnv } from "./setup";
+import { describe, expect, it } from "vitest";
+import { B, eventsOf, syncEnvs } from "./setup";
 
-let env: SyncEnv | undefined;
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
+const envs = syncEnvs();
 
 /** A `waitUntil` that records what it is handed, like `ctx.waitUntil` on Workers. */
 function waitUntilRecorder() {
@@ -15,7 +11,7 @@ function waitUntilRecorder() {
 
 describe("hubSync without background timers (as on Cloudflare Workers)", () => {
   it("starts nothing until a call, then rides on calls and hands the work to their waitUntil", async () => {
-    env = await syncEnv({ background: false });
+    const env = await envs.start({ background: false });
     await env.clock.advanceAsync(5_000);
     expect(env.hubRequests()).toBe(0);
     expect(env.clock.pendingTimers).toBe(0);
@@ -43,17 +39,17 @@ describe("hubSync without background timers (as on Cloudflare Workers)", () => {
   });
 
   it("does sync work on calls without waitUntil too (the runtime may cut it short)", async () => {
-    env = await syncEnv({ background: false });
+    const env = await envs.start({ background: false });
     await env.call();
     await env.settle();
     expect(env.hub.snapshots()).toHaveLength(1);
   });
 
   it("starts one refresh for many concurrent first calls; the others look for it, bounded", async () => {
-    env = await syncEnv({ background: false, firstSync: 100 });
+    const env = await envs.start({ background: false, firstSync: 100 });
     env.hub.upstreams[1]!.verdict = "down";
     const recorders = Array.from({ length: 8 }, () => waitUntilRecorder());
-    const calls = recorders.map((r) => env!.client.fetch(`${B}/x`, { waitUntil: r.waitUntil }));
+    const calls = recorders.map((r) => env.client.fetch(`${B}/x`, { waitUntil: r.waitUntil }));
     // Exactly one call started the refresh and handed it to its own waitUntil.
     expect(recorders.filter((r) => r.handed.length === 1)).toHaveLength(1);
     await env.settle();
@@ -67,7 +63,10 @@ describe("hubSync without background timers (as on Cloudflare Workers)", () => {
   });
 
   it("reports its breaker opening on the next call", async () => {
-    env = await syncEnv({ background: false }, { balancer: "round-robin", outlier: false });
+    const env = await envs.start(
+      { background: false },
+      { balancer: "round-robin", outlier: false },
+    );
     env.behaviour[B] = 503;
     await env.call();
     await env.settle();

@@ -1,21 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { A, B, C, eventsOf, type SyncEnv, syncEnv } from "./setup";
+import { describe, expect, it } from "vitest";
+import { A, B, C, eventsOf, syncEnvs } from "./setup";
 
-let env: SyncEnv | undefined;
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
-
-async function synced(options: Parameters<typeof syncEnv>[0] = {}, client = {}) {
-  env = await syncEnv(options, client);
-  await env.settle();
-  return env;
-}
+const envs = syncEnvs();
 
 describe("hubSync reports", () => {
   it("posts the outcomes of each reportInterval in one batch, counted per upstream by kind", async () => {
-    const env = await synced({}, { balancer: "round-robin", breaker: false, outlier: false });
+    const env = await envs.synced({}, { balancer: "round-robin", breaker: false, outlier: false });
     env.behaviour[B] = 503;
     env.behaviour[C] = "refuse";
     for (let i = 0; i < 6; i++) await env.call();
@@ -37,7 +27,7 @@ describe("hubSync reports", () => {
   });
 
   it("counts attempt timeouts as timeouts", async () => {
-    const env = await synced({}, { timeout: { attempt: 50 }, balancer: "round-robin" });
+    const env = await envs.synced({}, { timeout: { attempt: 50 }, balancer: "round-robin" });
     env.behaviour[A] = "hang";
     for (let i = 0; i < 3; i++) await env.call();
     await env.advance(2_000);
@@ -47,7 +37,7 @@ describe("hubSync reports", () => {
   });
 
   it("sends a batch early once it holds reportAfter outcomes", async () => {
-    const env = await synced({ reportAfter: 5 });
+    const env = await envs.synced({ reportAfter: 5 });
     for (let i = 0; i < 5; i++) await env.call();
     await env.settle();
     expect(env.hub.reports()).toHaveLength(1);
@@ -55,7 +45,7 @@ describe("hubSync reports", () => {
   });
 
   it("reports its own breaker opening at once, saying failed answers took the upstream out", async () => {
-    const env = await synced({}, { balancer: "round-robin", outlier: false });
+    const env = await envs.synced({}, { balancer: "round-robin", outlier: false });
     env.behaviour[B] = 503;
     for (let i = 0; i < 15; i++) await env.call();
     expect(env.client.stats().upstreams[1]!.state).toBe("open");
@@ -68,7 +58,7 @@ describe("hubSync reports", () => {
   });
 
   it("keeps saying an upstream is out of rotation in every batch, calls or not", async () => {
-    const env = await synced({}, { balancer: "round-robin", outlier: false });
+    const env = await envs.synced({}, { balancer: "round-robin", outlier: false });
     env.behaviour[C] = "refuse";
     for (let i = 0; i < 15; i++) await env.call();
     await env.settle();
@@ -89,7 +79,7 @@ describe("hubSync reports", () => {
   });
 
   it("says so at least every rotationTtlMs / 2 even with a longer reportInterval", async () => {
-    const env = await synced(
+    const env = await envs.synced(
       { reportInterval: 20_000 },
       { balancer: "round-robin", outlier: false },
     );
@@ -104,7 +94,7 @@ describe("hubSync reports", () => {
   });
 
   it("sends nothing when there is nothing to say", async () => {
-    const env = await synced();
+    const env = await envs.synced();
     await env.advance(10_000);
     expect(env.hub.reports()).toHaveLength(0);
     // It kept refreshing meanwhile.
@@ -112,7 +102,7 @@ describe("hubSync reports", () => {
   });
 
   it("reports as the configured colo", async () => {
-    const env = await synced({ colo: "AMS" });
+    const env = await envs.synced({ colo: "AMS" });
     await env.call();
     await env.advance(2_000);
     expect(env.hub.reports()).toHaveLength(1);
@@ -121,7 +111,7 @@ describe("hubSync reports", () => {
   });
 
   it("backs off with jitter while the hub fails, keeps the data, and drops the oldest past maxQueued", async () => {
-    const env = await synced({ maxQueued: 3, maxBackoff: 16_000 });
+    const env = await envs.synced({ maxQueued: 3, maxBackoff: 16_000 });
     env.hub.mode = "500";
     const attempts: number[] = [];
     for (let t = 0; t < 40; t++) {
@@ -150,7 +140,7 @@ describe("hubSync reports", () => {
   });
 
   it("drops a batch the hub refuses as invalid instead of sending it forever", async () => {
-    const env = await synced();
+    const env = await envs.synced();
     env.hub.reportStatus = 400;
     await env.call();
     await env.advance(2_000);
@@ -163,7 +153,7 @@ describe("hubSync reports", () => {
   });
 
   it("sends the last report on close() even when the first snapshot was still on its way", async () => {
-    env = await syncEnv({ firstSync: 0 });
+    const env = await envs.start({ firstSync: 0 });
     await env.call();
     expect(eventsOf(env.events, "snapshot")).toHaveLength(0);
     await env.client.close();
@@ -172,7 +162,7 @@ describe("hubSync reports", () => {
   });
 
   it("flushes the last report on close() and leaves no timer behind", async () => {
-    const env = await synced();
+    const env = await envs.synced();
     await env.call();
     await env.call();
     await env.client.close();

@@ -1,3 +1,4 @@
+import { afterEach } from "vitest";
 import { type HubSyncEvent, type HubSyncOptions, hubSync } from "../../../src/hub/index";
 import { type Client, createClient, type FetchLike } from "../../../src/index";
 import { ManualClock, seededRandom } from "../../../src/testing/index";
@@ -151,4 +152,28 @@ export function eventsOf<T extends HubSyncEvent["type"]>(
   type: T,
 ): Extract<HubSyncEvent, { type: T }>[] {
   return events.filter((e): e is Extract<HubSyncEvent, { type: T }> => e.type === type);
+}
+
+/**
+ * Environments for one test file, each closed after its test: `start()` a fresh one, or
+ * `synced()` to also wait for its first snapshot.
+ */
+export function syncEnvs() {
+  let current: SyncEnv | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const start = async (...args: Parameters<typeof syncEnv>) => {
+    current = await syncEnv(...args);
+    return current;
+  };
+  return {
+    start,
+    async synced(...args: Parameters<typeof syncEnv>) {
+      const env = await start(...args);
+      await env.settle();
+      return env;
+    },
+  };
 }

@@ -1,17 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { A, B, C, eventsOf, type SyncEnv, syncEnv } from "./setup";
+import { describe, expect, it } from "vitest";
+import { A, B, C, eventsOf, type SyncEnv, syncEnvs } from "./setup";
 
-let env: SyncEnv | undefined;
-afterEach(async () => {
-  await env?.close();
-  env = undefined;
-});
-
-async function synced(options: Parameters<typeof syncEnv>[0] = {}, client = {}) {
-  env = await syncEnv(options, client);
-  await env.settle();
-  return env;
-}
+const envs = syncEnvs();
 
 async function hosts(env: SyncEnv, n: number): Promise<string[]> {
   const seen: string[] = [];
@@ -28,7 +18,7 @@ const fresh = (verdict: string) => ({
 
 describe("hubSync snapshots", () => {
   it("refreshes every refreshInterval with If-None-Match; a 304 keeps what it applied", async () => {
-    const env = await synced();
+    const env = await envs.synced();
     env.hub.upstreams[1]!.verdict = "down";
     env.hub.version = 2;
     await env.advance(2_000);
@@ -47,7 +37,7 @@ describe("hubSync snapshots", () => {
   });
 
   it("sends no new calls to an upstream the hub says is down, and uses it again once up", async () => {
-    const env = await synced({}, { balancer: "round-robin" });
+    const env = await envs.synced({}, { balancer: "round-robin" });
     env.hub.upstreams[1]!.verdict = "down";
     env.hub.version = 2;
     await env.advance(2_000);
@@ -59,7 +49,7 @@ describe("hubSync snapshots", () => {
   });
 
   it("applies its own location's fresh verdict over the global one, else the global one", async () => {
-    const env = await synced({ colo: "AMS" }, { balancer: "round-robin" });
+    const env = await envs.synced({ colo: "AMS" }, { balancer: "round-robin" });
     // Down globally (say, 5xx seen elsewhere) but fine here.
     env.hub.upstreams[1] = { url: B, verdict: "down", locations: { AMS: fresh("up") } };
     // Up globally but unreachable from here.
@@ -87,7 +77,7 @@ describe("hubSync snapshots", () => {
   });
 
   it("lets one call at a time through to an upstream the hub calls degraded", async () => {
-    const env = await synced({}, { balancer: "round-robin" });
+    const env = await envs.synced({}, { balancer: "round-robin" });
     env.hub.upstreams[0]!.verdict = "degraded";
     env.hub.version = 2;
     await env.advance(2_000);
@@ -104,7 +94,7 @@ describe("hubSync snapshots", () => {
   });
 
   it("drains an upstream within one refresh interval of the config change, and undrains it", async () => {
-    const env = await synced({}, { balancer: "round-robin" });
+    const env = await envs.synced({}, { balancer: "round-robin" });
     env.hub.upstreams[2]!.drain = true;
     env.hub.version = 2;
     const changedAt = env.clock.now();
@@ -122,7 +112,7 @@ describe("hubSync snapshots", () => {
   });
 
   it("ignores remote state once it is older than its TTL (the hub stopped answering)", async () => {
-    const env = await synced({}, { balancer: "round-robin" });
+    const env = await envs.synced({}, { balancer: "round-robin" });
     env.hub.ttlMs = 6_000;
     env.hub.upstreams[1]!.verdict = "down";
     env.hub.version = 2;
@@ -137,7 +127,7 @@ describe("hubSync snapshots", () => {
   });
 
   it("seeds the latency estimate of upstreams it has no samples of", async () => {
-    env = await syncEnv();
+    const env = await envs.start();
     env.hub.upstreams[0]!.latencyEwmaMs = 250;
     env.hub.upstreams[1]!.latencyEwmaMs = 4;
     await env.settle();
@@ -148,7 +138,7 @@ describe("hubSync snapshots", () => {
   });
 
   it("shows the verdict applied, its scope and its age in stats()", async () => {
-    const env = await synced();
+    const env = await envs.synced();
     env.hub.upstreams[1]!.verdict = "down";
     env.hub.version = 2;
     await env.advance(2_000);
@@ -166,7 +156,7 @@ describe("hubSync snapshots", () => {
 
 describe("hubSync's first snapshot", () => {
   it("holds a fresh client's first call until the first snapshot, so it avoids a down upstream", async () => {
-    env = await syncEnv({ firstSync: 100 });
+    const env = await envs.start({ firstSync: 100 });
     env.hub.upstreams[1]!.verdict = "down";
     // The first call names B; without the snapshot it would go there.
     const first = env.client.fetch(`${B}/x`);
@@ -179,7 +169,7 @@ describe("hubSync's first snapshot", () => {
   });
 
   it("waits at most firstSync for a hub that does not answer", async () => {
-    env = await syncEnv({ firstSync: 100 });
+    const env = await envs.start({ firstSync: 100 });
     env.hub.mode = "hang";
     const started = env.clock.now();
     let done = false;
@@ -202,7 +192,7 @@ describe("hubSync's first snapshot", () => {
   });
 
   it("never holds a call when firstSync is 0", async () => {
-    env = await syncEnv({ firstSync: 0 });
+    const env = await envs.start({ firstSync: 0 });
     env.hub.upstreams[1]!.verdict = "down";
     env.hub.mode = "hang";
     expect(await env.call(`${B}/x`)).toBe(B);
