@@ -35,6 +35,15 @@ export interface FleetOptions {
  * and `guard` layers: per-upstream breakers, outlier ejection across upstreams, slow start,
  * availability figures, and the picker. Pure state on injected time; no timers.
  *
+ * Recovery is as fast as detection (DESIGN.md). A guard takes an upstream out (breaker open,
+ * ejected) once per failure streak: attempts sent before that count towards neither guard,
+ * and each clears the other's count of the streak. When its open or ejection interval ends
+ * (noticed on the next pick or `stats()`, not only when the upstream is picked), it is owed
+ * a probe: the next attempt goes to it whatever the picker would say. Its latency estimate
+ * is dropped then, so that it is judged on the probe. A successful breaker probe ends an
+ * ejection too. Back in service, slow start ramps its share up. Eligibility is decided in
+ * one place (`#eligible`) and outcomes are learnt in one (`record`).
+ *
  * @example
  * ```ts
  * const fleet = new Fleet(pool, options, clock, random, events);
