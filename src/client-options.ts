@@ -130,12 +130,11 @@ const FIELDS: Fields<ClientFields> = {
   breaker: (value) => resolveBreakerOptions(value as BreakerOptions),
   outlier: (value) => resolveOutlierOptions(value as OutlierOptions),
   panicThreshold: { default: 0.5, min: 0, max: 1 },
+  // A health source is an object with attach(): "health.attach must be a function, got …".
   health: (value, path) => {
-    if (
-      value !== undefined &&
-      typeof (value as Partial<HealthSource> | null)?.attach !== "function"
-    )
-      throw new TypeError(`${path} must be a health source, got ${describe(value)}`);
+    if (value !== undefined) {
+      functionOption(`${path}.attach`, (value as Partial<HealthSource> | null)?.attach ?? value);
+    }
     return value as HealthSource | undefined;
   },
   fetch: (value, path) => functionOption<FetchLike>(path, value),

@@ -231,10 +231,8 @@ export function createClient(options: ClientOptions): Client {
           drained = resolve;
         });
       }
-      const done = draining ?? Promise.resolve();
       // The health source flushes once the last calls' outcomes are in.
-      if (health === undefined) return done;
-      closing ??= done.then(() => health.close());
+      closing ??= (draining ?? Promise.resolve()).then(() => health?.close());
       return closing;
     },
   };
@@ -252,7 +250,7 @@ function upstreamStats(
   return {
     url: upstream.base,
     weight: upstream.configuredWeight,
-    effectiveWeight: upstream.weight,
+    effectiveWeight: upstream.configuredWeight * upstream.ramp,
     state: fleet.stateOf(upstream, now),
     breaker: upstream.breaker?.state,
     inFlight: upstream.inFlight,

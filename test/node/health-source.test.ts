@@ -230,7 +230,7 @@ describe("createClient's health source plug-in point", () => {
 
   it("rejects a health option that is not a health source, naming it", () => {
     expect(() => createClient({ upstreams: UPSTREAMS, health: {} as HealthSource })).toThrow(
-      /^health must be a health source, got an object$/,
+      /^health\.attach must be a function, got an object$/,
     );
     expect(() =>
       createClient({ upstreams: UPSTREAMS, health: "hub" as unknown as HealthSource }),

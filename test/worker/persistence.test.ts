@@ -1,6 +1,7 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { HubEventsPage, HubSnapshot } from "../../src/protocol";
+import { newAvailability } from "../../worker/model/availability";
 import type { HealthHub } from "../../worker/objects/health-hub";
 import { SCHEMA } from "../../worker/objects/hub-rows";
 import { HubStore } from "../../worker/objects/hub-store";
@@ -178,18 +179,8 @@ describe("schema migration", () => {
     reason: "down from AMS",
     hub: track,
     ewma: null,
-    availability: {
-      verdict: "down",
-      since: 5,
-      upMs: 0,
-      downMs: 0,
-      failures: 0,
-      recoveries: 0,
-      repairedMs: 0,
-      outageMs: 0,
-      inOutage: false,
-      lastKnown: "down",
-    },
+    // Availability's shape did not change: today's constructor writes the v1 row.
+    availability: { ...newAvailability(5), verdict: "down", lastKnown: "down" },
     locations: {
       AMS: {
         verdict: "down",

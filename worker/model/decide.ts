@@ -73,17 +73,16 @@ export function trackJudgement(
  * ```
  */
 export function locationJudgement(heartbeat: Judgement, reports: Judgement): Judgement {
-  const fromHeartbeats = { ...heartbeat, reason: `heartbeats: ${heartbeat.reason}` };
-  const fromReports = {
-    verdict: reports.verdict,
-    reason: `reports: ${reports.reason}`,
-    evidence: reports.evidence,
-  };
-  if (reports.verdict === "down") return fromReports;
-  if (heartbeat.verdict === "down") return fromHeartbeats;
-  if (reports.verdict === "up") return fromReports;
-  if (heartbeat.verdict === "up") return fromHeartbeats;
+  // Only the judgement returned gets its reason string: this runs on every report.
+  if (reports.verdict === "down") return labelled("reports", reports);
+  if (heartbeat.verdict === "down") return labelled("heartbeats", heartbeat);
+  if (reports.verdict === "up") return labelled("reports", reports);
+  if (heartbeat.verdict === "up") return labelled("heartbeats", heartbeat);
   return { verdict: "unknown", reason: "no fresh heartbeats or reports", evidence: null };
+}
+
+function labelled(source: string, j: Judgement): Judgement {
+  return { verdict: j.verdict, reason: `${source}: ${j.reason}`, evidence: j.evidence };
 }
 
 /**

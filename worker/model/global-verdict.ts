@@ -1,4 +1,3 @@
-import type { HubEvidence } from "../../src/protocol";
 import type { Judgement } from "./decide";
 
 /**
@@ -28,18 +27,24 @@ export function globalJudgement(
   hub: Judgement,
   locations: readonly (Judgement & { colo: string })[],
 ): Judgement {
-  const down: Record<HubEvidence, string[]> = { answers: [], heartbeats: [], unreachable: [] };
+  const answers: string[] = [];
+  const heartbeats: string[] = [];
+  const unreachable: string[] = [];
   let up = 0;
   let answeredWell = 0;
-  const vote = (j: Judgement, where: string) => {
+  // The hub first, then each location; a plain loop, since this runs on every report.
+  for (let i = -1; i < locations.length; i++) {
+    const j = i < 0 ? hub : locations[i]!;
     if (j.verdict === "up") {
       up++;
       if (j.evidence === "answers") answeredWell++;
-    } else if (j.verdict === "down") down[j.evidence ?? "heartbeats"].push(where);
-  };
-  vote(hub, "hub");
-  for (const l of locations) vote(l, l.colo);
-  const { answers, heartbeats, unreachable } = down;
+    } else if (j.verdict === "down") {
+      const where = i < 0 ? "hub" : locations[i]!.colo;
+      if (j.evidence === "answers") answers.push(where);
+      else if (j.evidence === "unreachable") unreachable.push(where);
+      else heartbeats.push(where);
+    }
+  }
   if (answers.length > 0) {
     const good = answeredWell > 0 ? `, good answers at ${count(answeredWell, "location")}` : "";
     const reason = `failed answers at ${list(answers)}${good}`;

@@ -169,14 +169,18 @@ export function windowTotals(
   for (const b of buckets) {
     if (b.start + HUB_PASSIVE.bucketMs <= now - windowMs) continue;
     if (from !== null && b.start < from.start) continue;
+    if (from === null || b.start !== from.start) {
+      t.successes += b.successes;
+      t.failures += b.failures;
+      t.networkErrors += b.networkErrors;
+      t.timeouts += b.timeouts;
+      continue;
+    }
     // A bucket reloaded after a crash can hold less than the mark saw: never below zero.
-    const base = from !== null && b.start === from.start ? from : null;
-    const after = (key: keyof Omit<CountsMark, "start">) =>
-      Math.max(0, b[key] - (base?.[key] ?? 0));
-    t.successes += after("successes");
-    t.failures += after("failures");
-    t.networkErrors += after("networkErrors");
-    t.timeouts += after("timeouts");
+    t.successes += Math.max(0, b.successes - from.successes);
+    t.failures += Math.max(0, b.failures - from.failures);
+    t.networkErrors += Math.max(0, b.networkErrors - from.networkErrors);
+    t.timeouts += Math.max(0, b.timeouts - from.timeouts);
   }
   t.failed = t.failures + t.networkErrors + t.timeouts;
   t.calls = t.successes + t.failed;

@@ -82,25 +82,34 @@ export function judgeReports(
     unreachable: crossed(unanswered, totals.calls, was.unreachable),
     rotation: rotationFailing(share),
   };
-  const answerRate = `answer failure rate ${rate(totals.failures, answered)} over ${answered} answered calls`;
-  const outCause = share && share.answers >= share.unreachable ? "answers" : "unreachable";
-  const outReason = () =>
-    `${percent(share!.answers + share!.unreachable)} of recent reporters hold it out of rotation (${outCause === "answers" ? "failed answers" : "no answers"})`;
-  const down = (evidence: HubEvidence, reason: string): ReportSignal => ({
-    verdict: "down",
-    reason,
-    evidence,
-    failing,
-  });
-  if (failing.answers) return down("answers", answerRate);
-  if (failing.rotation && outCause === "answers") return down("answers", outReason());
-  if (failing.unreachable)
-    return down("unreachable", `${unanswered} of ${totals.calls} calls got no answer`);
-  if (failing.rotation) return down("unreachable", outReason());
+  // Reasons are built only for the branch taken: this runs on every report.
+  const outOnAnswers = share !== null && share.answers >= share.unreachable;
+  if (failing.answers)
+    return { verdict: "down", reason: answerRate(totals), evidence: "answers", failing };
+  if (failing.rotation && outOnAnswers)
+    return { verdict: "down", reason: outReason(share!, true), evidence: "answers", failing };
+  if (failing.unreachable) {
+    const reason = `${unanswered} of ${totals.calls} calls got no answer`;
+    return { verdict: "down", reason, evidence: "unreachable", failing };
+  }
+  if (failing.rotation)
+    return { verdict: "down", reason: outReason(share!, false), evidence: "unreachable", failing };
   if (answered >= HUB_PASSIVE.minCalls)
-    return { verdict: "up", reason: answerRate, evidence: "answers", failing };
+    return { verdict: "up", reason: answerRate(totals), evidence: "answers", failing };
   const reason = totals.calls === 0 ? "no calls reported" : `only ${totals.calls} calls reported`;
   return { verdict: "unknown", reason, evidence: null, failing };
+}
+
+function answerRate({ successes, failures }: WindowTotals): string {
+  const answered = successes + failures;
+  const rate = answered > 0 ? failures / answered : 0;
+  return `answer failure rate ${rate.toFixed(2)} over ${answered} answered calls`;
+}
+
+function outReason(share: RotationShareByCause, onAnswers: boolean): string {
+  const percent = Math.round((share.answers + share.unreachable) * 100);
+  const cause = onAnswers ? "failed answers" : "no answers";
+  return `${percent}% of recent reporters hold it out of rotation (${cause})`;
 }
 
 /**
@@ -114,6 +123,3 @@ function crossed(bad: number, total: number, was: boolean): boolean {
   const r = bad / total;
   return was ? !(enough && r <= HUB_PASSIVE.recoveryRate) : enough && r >= HUB_PASSIVE.failureRate;
 }
-
-const rate = (bad: number, total: number) => (total > 0 ? bad / total : 0).toFixed(2);
-const percent = (share: number) => `${Math.round(share * 100)}%`;

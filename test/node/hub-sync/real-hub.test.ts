@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type LocalHub, startLocalHub } from "../../../examples/hub-local";
 import { type HubSyncEvent, type HubSyncOptions, hubSync } from "../../../src/hub/index";
 import { type Client, createClient, type FetchLike } from "../../../src/index";
+import type { HubSnapshot } from "../../../src/protocol";
 import { type LocalServer, startServer } from "../helpers/local-server";
 
 // Issue #11's two semantics end to end: the hub Worker in workerd (Miniflare, local SQLite
@@ -40,7 +41,7 @@ beforeEach(async () => {
   // The hub's own heartbeats see both up before any client reports.
   await until(async () => {
     const snapshot = await readSnapshot();
-    return snapshot.upstreams.every((u: { verdict: string }) => u.verdict === "up");
+    return snapshot.upstreams.every((u) => u.verdict === "up");
   }, 10_000);
 });
 
@@ -57,7 +58,7 @@ async function readSnapshot() {
   const res = await fetch(`${hub.url}/v1/services/${name}/health`, {
     headers: { authorization: `Bearer ${hub.tokens.read}` },
   });
-  return res.json();
+  return (await res.json()) as HubSnapshot;
 }
 
 function client(colo: string, options: { fetch?: FetchLike; sync?: Partial<HubSyncOptions> } = {}) {
@@ -108,8 +109,8 @@ describe("shared health through the real hub", () => {
     // A calls X until its breaker takes X out; the trip is reported at once.
     await tripOnX(a.client);
     // The trip goes to the hub at once, within one report (no interval waited for).
-    await until(async () => (await readSnapshot()).upstreams[0].verdict === "down", 5_000);
-    expect((await readSnapshot()).upstreams[0]).toMatchObject({ evidence: "answers" });
+    await until(async () => (await readSnapshot()).upstreams[0]!.verdict === "down", 5_000);
+    expect((await readSnapshot()).upstreams[0]!).toMatchObject({ evidence: "answers" });
 
     const b = client("BBB");
     expect(await callsToX(b.client, 20)).toBe(0);
@@ -132,15 +133,15 @@ describe("shared health through the real hub", () => {
       const a = client("AAA", { fetch: refusesX });
       await tripOnX(a.client);
       await until(
-        async () => (await readSnapshot()).upstreams[0].locations.AAA?.verdict === "down",
+        async () => (await readSnapshot()).upstreams[0]!.locations.AAA?.verdict === "down",
         5_000,
       );
       const snapshot = await readSnapshot();
-      expect(snapshot.upstreams[0].locations.AAA).toMatchObject({
+      expect(snapshot.upstreams[0]!.locations.AAA).toMatchObject({
         verdict: "down",
         evidence: "unreachable",
       });
-      expect(snapshot.upstreams[0].verdict).toBe("up");
+      expect(snapshot.upstreams[0]!.verdict).toBe("up");
 
       const b = client("BBB");
       expect(await callsToX(b.client, 20)).toBeGreaterThan(0);

@@ -30,6 +30,9 @@ const entry = (fields: Partial<HubUpstreamReport>): HubUpstreamReport => ({
   ...fields,
 });
 
+/** A client's batch after its breaker opened on five 503s. */
+const trip = entry({ failures: 5, outOfRotation: { answers: 1, unreachable: 0 } });
+
 /** A service whose own heartbeats (health path answering 200) say X is up. */
 function hubSeesUp(): HubState {
   const state = createHubState("svc", config(), 0);
@@ -50,8 +53,7 @@ const view = (state: HubState, now: number) => buildSnapshot(state, now).upstrea
 describe("an upstream answering 5xx to one location", () => {
   it("goes down globally on one client's breaker trip there, while the hub's heartbeats pass", () => {
     const state = hubSeesUp();
-    const tripped = entry({ failures: 5, outOfRotation: { answers: 1, unreachable: 0 } });
-    const events = report(state, "AAA", tripped, 2_000);
+    const events = report(state, "AAA", trip, 2_000);
     const x = view(state, 2_000);
     expect(x.locations.AAA).toMatchObject({ verdict: "down", evidence: "answers" });
     expect(x).toMatchObject({ verdict: "down", evidence: "answers", breakerHint: "open" });
@@ -84,12 +86,7 @@ describe("an upstream answering 5xx to one location", () => {
   it("is degraded, not down, when another location's traffic gets good answers", () => {
     const state = hubSeesUp();
     report(state, "BBB", entry({ successes: 50 }), 1_500);
-    report(
-      state,
-      "AAA",
-      entry({ failures: 5, outOfRotation: { answers: 1, unreachable: 0 } }),
-      2_000,
-    );
+    report(state, "AAA", trip, 2_000);
     const x = view(state, 2_000);
     expect(x).toMatchObject({ verdict: "degraded", evidence: "answers", breakerHint: "half-open" });
     expect(x.locations.BBB).toMatchObject({ verdict: "up", breakerHint: "closed" });
@@ -98,12 +95,7 @@ describe("an upstream answering 5xx to one location", () => {
   it("weighs one client against its location: one trip among many healthy reporters is not enough", () => {
     const state = hubSeesUp();
     for (let i = 0; i < 9; i++) report(state, "AAA", entry({ successes: 20 }), 1_500 + i);
-    report(
-      state,
-      "AAA",
-      entry({ failures: 5, outOfRotation: { answers: 1, unreachable: 0 } }),
-      2_000,
-    );
+    report(state, "AAA", trip, 2_000);
     const x = view(state, 2_000);
     expect(x.locations.AAA!.verdict).toBe("up");
     expect(x.verdict).toBe("up");
