@@ -127,6 +127,31 @@ describe("createClient's health source plug-in point", () => {
     expect(new Set(hosts)).toEqual(new Set(["c.test"]));
   });
 
+  it("still lets a half-open breaker's probe through to an upstream marked down, never to a drained one", async () => {
+    for (const gate of [1, 2] as const) {
+      const env = setup({
+        balancer: "round-robin",
+        outlier: false,
+        breaker: { consecutiveFailures: 2, openFor: { initial: 1_000 } },
+      });
+      // b.test fails twice: its breaker opens.
+      for (let i = 0; i < 6; i++) {
+        const pending = env.client.fetch("/x");
+        await Promise.resolve();
+        const attempt = env.sent.at(-1)!;
+        attempt.respond(attempt.url.includes("b.test") ? 503 : 200);
+        await pending;
+      }
+      expect(env.client.stats().upstreams[1]!.state).toBe("open");
+      env.health.gate("http://b.test", gate);
+      await env.clock.advanceAsync(1_000);
+      const hosts = await callsGoTo(env, 3);
+      // Down: the probe that may close the breaker goes (it is how the hub hears of recovery).
+      if (gate === 1) expect(hosts[0]).toBe("b.test");
+      else expect(hosts).not.toContain("b.test");
+    }
+  });
+
   it("lets a trickle upstream take a call only while none is in flight to it", async () => {
     const env = setup({ balancer: "round-robin" });
     env.health.gate("http://a.test", 3);
