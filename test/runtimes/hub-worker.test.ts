@@ -39,8 +39,7 @@ let y: Upstream;
 const runtimeOutput: string[] = [];
 
 async function configure(drainX: boolean): Promise<void> {
-  const hub = await mf.getWorker("hub");
-  const res = await hub.fetch(`https://hub/v1/services/${SERVICE}/config`, {
+  const res = await mf.dispatchFetch(`http://hub.test/v1/services/${SERVICE}/config`, {
     method: "PUT",
     headers: { authorization: `Bearer ${tokens.admin}`, "content-type": "application/json" },
     body: JSON.stringify({
@@ -59,8 +58,7 @@ async function configure(drainX: boolean): Promise<void> {
 async function snapshot(): Promise<{
   upstreams: Array<{ url: string; locations: Record<string, { calls: number }> }>;
 }> {
-  const hub = await mf.getWorker("hub");
-  const res = await hub.fetch(`https://hub/v1/services/${SERVICE}/health`, {
+  const res = await mf.dispatchFetch(`http://hub.test/v1/services/${SERVICE}/health`, {
     headers: { authorization: `Bearer ${tokens.read}` },
   });
   return res.json() as never;
@@ -110,6 +108,8 @@ beforeAll(async () => {
       },
       {
         name: "hub",
+        // Reached from the test (config, snapshots) at this host; the app uses its binding.
+        routes: ["hub.test/*"],
         modules: [{ type: "ESModule", path: "hub.js", contents: hubScript }],
         compatibilityDate,
         durableObjects: { HUB: { className: "HealthHub", useSQLite: true } },
