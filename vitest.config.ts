@@ -25,6 +25,8 @@ export default defineConfig({
                 HUB_READ_TOKEN: "test-read",
                 HUB_REPORT_TOKEN: "test-report",
                 HUB_ADMIN_TOKEN: "test-admin",
+                // Every test's upstreams are on 127.0.0.1.
+                ALLOW_PRIVATE_UPSTREAMS: "true",
               },
             },
           }),

@@ -18,6 +18,12 @@ export interface Env {
   HUB_READ_TOKEN?: string;
   HUB_REPORT_TOKEN?: string;
   HUB_ADMIN_TOKEN?: string;
+  /**
+   * `"true"` lets upstreams be loopback or private addresses (local development and tests;
+   * `wrangler.toml` sets `"false"`). Link-local and cloud metadata addresses are refused
+   * whatever it says.
+   */
+  ALLOW_PRIVATE_UPSTREAMS?: string;
 }
 
 /**

@@ -16,7 +16,7 @@ import { checkLease } from "../model/lease";
 import { offerLease } from "../model/lease-offer";
 import { reportIssues } from "../model/report-check";
 import { buildSnapshot } from "../model/snapshot";
-import { probeUrlOf } from "../model/url";
+import { allowsPrivateUpstreams, privateUpstreamError, probeUrlOf } from "../model/url";
 import { HubStore } from "./hub-store";
 import { type Prober, probeUpstream } from "./probe";
 
@@ -196,9 +196,13 @@ export class HealthHub extends DurableObject<Env> {
     const config = this.state!.config;
     const { timeout } = config.heartbeat;
     const probe = this.prober;
+    const allowPrivate = allowsPrivateUpstreams(this.env);
     const results = await Promise.all(
       config.upstreams.map(async (u) => {
         const target = { url: u.url, probeUrl: probeUrlOf(u.url, u.healthPath) };
+        // A config stored where private hosts were allowed is not probed where they are not.
+        const refused = privateUpstreamError(u.url, allowPrivate);
+        if (refused) return { url: u.url, status: null, latencyMs: 0, error: refused };
         try {
           return await probe(target, timeout);
         } catch (err) {
