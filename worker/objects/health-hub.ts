@@ -40,6 +40,8 @@ export type HealthReply =
   | Refusal;
 
 const UNKNOWN: Refusal = { ok: false, status: 404, error: "unknown service" };
+const hasTables = (sql: SqlStorage) =>
+  sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").toArray().length > 0;
 const newLeaseId = () => crypto.randomUUID();
 
 /**
@@ -70,6 +72,9 @@ export class HealthHub extends DurableObject<Env> {
     this.store = new HubStore(ctx.storage.sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
+      // Every service name is an object of its own; one that was never configured has no
+      // tables, and reading it must not create them (or any name would cost storage).
+      if (!hasTables(ctx.storage.sql)) return;
       this.store.migrate();
       this.state = this.store.load(Date.now());
     });
@@ -83,8 +88,10 @@ export class HealthHub extends DurableObject<Env> {
     const now = Date.now();
     const created = this.state === null;
     let removed: string[] = [];
-    if (this.state === null) this.state = createHubState(service, config, now);
-    else ({ removed } = applyConfig(this.state, config, now));
+    if (this.state === null) {
+      this.store.migrate();
+      this.state = createHubState(service, config, now);
+    } else ({ removed } = applyConfig(this.state, config, now));
     const state = this.state;
     this.store.saveConfig(state, removed, now);
     this.commit(reevaluate(state, now), state.upstreams.keys(), true);
