@@ -35,6 +35,14 @@ export default defineConfig({
           name: "workers",
           include: ["test/worker/**/*.test.ts"],
           globalSetup: ["test/worker/global-setup.ts"],
+          // The abuse suite's size and seed: a short run in `npm test`, a long one in
+          // `npm run test:chaos` (ABUSE_RUNS), replayable with ABUSE_SEED.
+          provide: {
+            abuse: {
+              runs: Number(process.env.ABUSE_RUNS ?? 1_000),
+              seed: Number(process.env.ABUSE_SEED ?? Math.floor(Math.random() * 2 ** 31)),
+            },
+          },
         },
       },
       {
@@ -68,3 +76,10 @@ export default defineConfig({
     ],
   },
 });
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Requests per endpoint and the seed of the hub abuse suite (test/worker/abuse.test.ts). */
+    abuse: { runs: number; seed: number };
+  }
+}

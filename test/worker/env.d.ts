@@ -15,5 +15,7 @@ declare global {
 declare module "vitest" {
   export interface ProvidedContext {
     upstreamPort: number;
+    /** Requests per endpoint and the seed of the abuse suite (vitest.config.ts). */
+    abuse: { runs: number; seed: number };
   }
 }

@@ -1,9 +1,9 @@
-import { createExecutionContext, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { HubError, HubSnapshot } from "../../src/protocol";
-import worker from "../../worker/index";
 import type { HealthHub } from "../../worker/objects/health-hub";
+import { direct } from "./direct-call";
 import { call, configure, hits, hubOf, TOKENS, uniqueService, upstream } from "./helpers";
 
 const heartbeat = { interval: 60_000, timeout: 500, rise: 1, fall: 1 };
@@ -16,7 +16,7 @@ async function deployed(method: string, path: string, body?: unknown): Promise<R
     headers: { authorization: `Bearer ${TOKENS.admin}`, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return worker.fetch(request, bindings as typeof env, createExecutionContext());
+  return direct(request, bindings as typeof env);
 }
 
 describe("upstream URLs the hub refuses (SSRF)", () => {
