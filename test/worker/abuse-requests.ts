@@ -232,7 +232,7 @@ function authFault(e: Endpoint, valid: fc.Arbitrary<Parts>): fc.Arbitrary<AbuseR
       `Bearer x${token}`,
       `Bearer ${token.slice(0, -1)}`,
       `Bearer ${token.toUpperCase()}`,
-      `Bearer ${token}\u00e9`,
+      `Bearer ${token}\u007f`,
       `Bearer ${"a".repeat(600)}`,
       `Bearer ${TOKENS.read}${TOKENS.admin}`,
       `Bearer ${token}, Bearer ${token}`,
