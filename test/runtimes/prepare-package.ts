@@ -82,7 +82,15 @@ export async function preparePackage(): Promise<PreparedPackage & { dispose(): v
   }
 }
 
-function npm(args: string[], cwd: string): string {
+/**
+ * Runs npm in `cwd` and returns its stdout; throws with its stderr when it fails.
+ *
+ * @example
+ * ```ts
+ * npm(["ci", "--no-audit"], join(ROOT, "test/runtimes/node22"));
+ * ```
+ */
+export function npm(args: string[], cwd: string): string {
   // Under `npm test` the environment carries the outer npm's settings (npm_config_local_prefix
   // = this repository, …); a nested npm must see none of them, or it could install here.
   const env: Record<string, string | undefined> = {};
