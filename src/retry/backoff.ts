@@ -40,9 +40,9 @@ export function backoffDelay(
     const upper = Math.min(max, Math.max(initial, previous) * 3);
     delay = initial + random() * Math.max(0, upper - initial);
   } else {
-    // The power may overflow to Infinity, which `min` turns into `max`; capping the exponent
-    // instead (it was capped at 1,000) froze small multipliers: 1.001^1000 is only 2.7.
-    const exponent = Math.min(Math.max(retry - 1, 0), Number.MAX_SAFE_INTEGER);
+    // The power may overflow to Infinity, which `min` turns into `max`. (The exponent was
+    // capped at 1,000, which froze small multipliers: 1.001^1000 is only 2.7.)
+    const exponent = Math.max(retry - 1, 0);
     const exp = initial === 0 ? 0 : Math.min(max, initial * backoff.multiplier ** exponent);
     if (backoff.jitter === "full") delay = random() * exp;
     else if (backoff.jitter === "equal") delay = exp / 2 + (random() * exp) / 2;

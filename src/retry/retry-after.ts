@@ -2,9 +2,6 @@ const DELAY_SECONDS = /^\s*(\d+)\s*$/;
 // All three HTTP-date forms (IMF-fixdate, RFC 850, asctime) start with a day name; without
 // this check `Date.parse` would read "-1" or "1.5" as dates.
 const HTTP_DATE = /^\s*[A-Za-z]{3}/;
-// Larger delay-seconds count as 2^31 s (about 68 years), as RFC 9111 §1.2.2 has caches read
-// an overflowing delta-seconds: a 400-digit value would otherwise be Infinity ms.
-const MAX_SECONDS = 2 ** 31;
 
 /**
  * Parses a `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date, relative
@@ -20,7 +17,9 @@ const MAX_SECONDS = 2 ** 31;
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null || value === "") return undefined;
   const seconds = DELAY_SECONDS.exec(value);
-  if (seconds !== null) return Math.min(Number(seconds[1]), MAX_SECONDS) * 1000;
+  // Larger delay-seconds count as 2^31 s (about 68 years), as RFC 9111 §1.2.2 has caches
+  // read an overflowing delta-seconds: a 400-digit value would otherwise be Infinity ms.
+  if (seconds !== null) return Math.min(+seconds[1]!, 2 ** 31) * 1000;
   if (!HTTP_DATE.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
