@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboard } from "../../worker/http/dashboard";
+import { DASHBOARD_SCRIPTS } from "../../worker/http/dashboard/scripts";
 import worker from "../../worker/index";
 import type { HealthHub } from "../../worker/objects/health-hub";
 import { captureConsole } from "./abuse-checks";
@@ -104,9 +105,14 @@ describe("auth on every route", () => {
   );
 
   it.each(OPEN)("%s: served without a token, and a wrong one changes nothing", async (route) => {
-    for (const header of [null, "Bearer nope"]) {
-      const res = await send(route, header);
-      expect(res.status, route).toBeLessThan(300);
+    // A `:file` route serves each of the dashboard's modules.
+    const files = route.includes(":file") ? [...DASHBOARD_SCRIPTS.keys()] : [""];
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      for (const header of [null, "Bearer nope"]) {
+        const res = await send(route.replace(":file", file), header);
+        expect(res.status, `${route} ${file}`).toBeLessThan(300);
+      }
     }
   });
 
