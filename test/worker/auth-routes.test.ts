@@ -1,12 +1,10 @@
-import { runInDurableObject } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboard } from "../../worker/http/dashboard";
 import { DASHBOARD_SCRIPTS } from "../../worker/http/dashboard/scripts";
 import worker from "../../worker/index";
-import type { HealthHub } from "../../worker/objects/health-hub";
 import { captureConsole } from "./abuse-checks";
 import { direct } from "./direct-call";
-import { configure, hubOf, TOKENS, uniqueService, upstream } from "./helpers";
+import { configure, TOKENS, uniqueService, upstream, withBrokenObject } from "./helpers";
 
 type Scope = keyof typeof TOKENS;
 const RANK: Record<Scope, number> = { read: 1, report: 2, admin: 3 };
@@ -117,19 +115,9 @@ describe("auth on every route", () => {
   });
 
   it("never puts a token value in a response or a log line, also when a request fails inside", async () => {
-    // An internal failure: the object's state broken for one request (a 500 and a log line).
-    type Inside = { state: unknown; cached: unknown };
-    const saved = await runInDurableObject(hubOf(service), (hub: HealthHub) => {
-      const inside = hub as unknown as Inside;
-      const state = inside.state;
-      inside.state = { config: null };
-      inside.cached = null;
-      return state;
-    });
-    const res = await send("GET /v1/services/:service/health", `Bearer ${TOKENS.admin}`);
-    await runInDurableObject(hubOf(service), (hub: HealthHub) => {
-      (hub as unknown as Inside).state = saved;
-    });
+    const res = await withBrokenObject(service, () =>
+      send("GET /v1/services/:service/health", `Bearer ${TOKENS.admin}`),
+    );
     expect(res.status).toBe(500);
     expect(logs.lines.some((l) => l.includes("hub error"))).toBe(true);
     for (const token of Object.values(TOKENS)) {

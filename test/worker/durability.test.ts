@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { HubSnapshot } from "../../src/protocol";
 import type { HealthHub } from "../../worker/objects/health-hub";
 import { direct } from "./direct-call";
-import { configure, hubOf, snapshot, TOKENS, uniqueService, upstream } from "./helpers";
+import { configure, flushed, hubOf, snapshot, TOKENS, uniqueService, upstream } from "./helpers";
 
 const heartbeat = { interval: 60_000, timeout: 500, rise: 1, fall: 1 };
 
@@ -18,19 +18,6 @@ function storedTotals(service: string) {
       )
       .toArray(),
   );
-}
-
-/** Waits (bounded) until the object has written everything it staged. */
-async function flushed(service: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const staged = await runInDurableObject(
-      hubOf(service),
-      (hub: HealthHub) => (hub as unknown as { store: { staged: boolean } }).store.staged,
-    );
-    if (!staged) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error("never flushed");
 }
 
 describe("durability", () => {
