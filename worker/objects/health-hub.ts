@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import type { HubConfig, HubEventsPage, HubProbeLease } from "../../src/protocol";
-import type { Env } from "../env";
 import type { Issue } from "../http/errors";
 import type { ConfigBody, ReportBody } from "../http/schemas";
 import { etagMatches } from "../model/etag";
