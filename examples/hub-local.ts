@@ -39,6 +39,11 @@ export interface LocalHubOptions {
   persistTo?: string;
   /** Tokens to accept. @default fresh random tokens */
   tokens?: Partial<LocalHubTokens>;
+  /**
+   * Let upstreams be loopback or private addresses (`ALLOW_PRIVATE_UPSTREAMS`), as local
+   * upstreams on 127.0.0.1 need. A deployed hub refuses them. @default true
+   */
+  allowPrivateUpstreams?: boolean;
   /** Print the Worker's console output (and workerd's) to this process's stdio. @default false */
   verbose?: boolean;
   /**
@@ -112,6 +117,7 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
         HUB_READ_TOKEN: tokens.read,
         HUB_REPORT_TOKEN: tokens.report,
         HUB_ADMIN_TOKEN: tokens.admin,
+        ALLOW_PRIVATE_UPSTREAMS: String(options.allowPrivateUpstreams ?? true),
       },
       host: "127.0.0.1",
       port: options.direct ? 0 : (options.port ?? 0),
