@@ -117,6 +117,8 @@ beforeAll(async () => {
           HUB_READ_TOKEN: tokens.read,
           HUB_REPORT_TOKEN: tokens.report,
           HUB_ADMIN_TOKEN: tokens.admin,
+          // The upstreams here are on 127.0.0.1.
+          ALLOW_PRIVATE_UPSTREAMS: "true",
         },
       },
     ],
