@@ -73,7 +73,7 @@ async function findChromium(): Promise<string> {
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ["--input-type=module", "-e", unpack],
-      { env: { ...process.env, TMPDIR: partial } },
+      { env: { ...process.env, TMPDIR: partial }, timeout: 120_000 },
     );
     if (stdout.trim() !== join(partial, "chromium")) {
       throw new Error(`@sparticuz/chromium unpacked to ${stdout.trim()}, not into ${partial}`);

@@ -10,9 +10,11 @@ import { type PreparedPackage, preparePackage } from "./prepare-package";
  * Node 22, installing it from the registry on first use (test/runtimes/node22.ts).
  */
 export default async function setup(project: TestProject): Promise<() => void> {
-  project.provide("node22", findOrInstallNode22());
+  // Installing Node 22 (first run only) is a child process: it overlaps the build.
+  const node22 = findOrInstallNode22();
   const { dispose, ...prepared } = await preparePackage();
   project.provide("runtimePackage", prepared);
+  project.provide("node22", await node22);
   return dispose;
 }
 

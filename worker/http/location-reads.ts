@@ -100,6 +100,8 @@ export class LocationReads {
   private seq = 0;
   private readonly unknown = new Map<string, number>();
   private readonly slots = new Map<string, LeaseSlot>();
+  /** Per service, when its config last changed through this isolate. */
+  private readonly changed = new Map<string, number>();
   private readonly shared: SharedCopies;
 
   constructor(options: LocationReadsOptions = {}) {
@@ -134,7 +136,8 @@ export class LocationReads {
       if (!askLease) {
         // Another isolate of this location may have revalidated it a moment ago.
         const found = await this.shared.get(r.cacheUrl, key, copy);
-        if (found && (!copy || found.checkedAt > copy.checkedAt)) {
+        const changedAt = this.changed.get(r.service) ?? Number.NEGATIVE_INFINITY;
+        if (found && found.checkedAt > changedAt && (!copy || found.checkedAt > copy.checkedAt)) {
           copy = this.keep(key, found);
           if (this.now() - copy.checkedAt < r.cacheMs)
             return answer(copy, r.ifNoneMatch, "location");
@@ -144,6 +147,19 @@ export class LocationReads {
     } finally {
       if (this.fetching.get(key) === mine) this.fetching.delete(key);
     }
+  }
+
+  /**
+   * Forgets what this isolate holds for `service` (copies, "unknown", lease slots): its
+   * config just changed through this isolate, so the next read here revalidates at once.
+   * Other isolates and locations see the change within `cacheMs`.
+   */
+  forget(service: string): void {
+    const prefix = `${service}/`;
+    for (const map of [this.copies, this.unknown, this.slots]) {
+      for (const key of map.keys()) if (key.startsWith(prefix)) map.delete(key);
+    }
+    this.remember(this.changed, service, this.now());
   }
 
   private async fromObject(

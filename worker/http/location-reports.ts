@@ -1,4 +1,4 @@
-import type { Env, LocationSettings } from "../env";
+import type { LocationSettings } from "../model/location-settings";
 import type { Refusal } from "../objects/hub-rpc";
 import { objectOf, relayName } from "./objects";
 import type { ReportBody } from "./schemas";

@@ -7,7 +7,6 @@ import type {
   HubProbeLease,
   HubUpstreamReport,
 } from "../../src/protocol";
-import { type Env, locationSettings } from "../env";
 import type { ConfigBody, ReportBody } from "../http/schemas";
 import { etagMatches } from "../model/etag";
 import { newHubLoad, snapshotLoad } from "../model/hub-load";
@@ -22,10 +21,12 @@ import {
 import { createHubState, type EventDraft, type HubState } from "../model/hub-state";
 import { checkLease } from "../model/lease";
 import { leaseDueAt, offerLease } from "../model/lease-offer";
+import { locationSettings } from "../model/location-settings";
+import { locationsOf, publishIntervalMs } from "../model/publish-interval";
 import type { RelayFlush } from "../model/relay-batch";
 import { refusesLocation, reportIssues } from "../model/report-check";
 import { buildSnapshot } from "../model/snapshot";
-import { probeUrlOf } from "../model/url";
+import { allowsPrivateUpstreams, privateUpstreamError, probeUrlOf } from "../model/url";
 import type { HealthReply, LeaseAnswer, Refusal, RelayAck, RelayInfo, Reply } from "./hub-rpc";
 import { HubStore } from "./hub-store";
 import { type Prober, probeUpstream } from "./probe";
@@ -38,17 +39,12 @@ export const FIRST_HEARTBEAT_DELAY_MS = 1_000;
  * changes, events, heartbeats, leases and configs are written at once.
  */
 export const FLUSH_DELAY_MS = 1_000;
-/**
- * With the location layer on, a change to counts alone (a report or a relay's flush that
- * moves no verdict) is published in the snapshot at most this long after it, so that
- * hundreds of locations flushing every second do not make every read a new, large body.
- * Verdict, drain and config changes, and each heartbeat round, are published at once.
- */
-export const PUBLISH_MS = 5_000;
 
 export type { HealthReply, Refusal, Reply } from "./hub-rpc";
 
 const UNKNOWN: Refusal = { ok: false, status: 404, error: "unknown service" };
+const hasTables = (sql: SqlStorage) =>
+  sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").toArray().length > 0;
 const newLeaseId = () => crypto.randomUUID();
 
 /**
@@ -73,8 +69,8 @@ export class HealthHub extends DurableObject<Env> {
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private state: HubState | null = null;
   private readonly store: HubStore;
-  /** The snapshot readers get: built at `version`, at `at`. */
-  private published: { version: number; json: string; at: number } | null = null;
+  /** The snapshot readers get: built at `version`, at `at`, listing `locations`. */
+  private published: { version: number; json: string; at: number; locations: number } | null = null;
   /** The last version whose change must be published at once. */
   private urgentVersion = 0;
   private readonly counts: HubLoad = newHubLoad(Date.now());
@@ -88,6 +84,9 @@ export class HealthHub extends DurableObject<Env> {
     this.store = new HubStore(ctx.storage.sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
+      // Every service name is an object of its own; one that was never configured has no
+      // tables, and reading it must not create them (or any name would cost storage).
+      if (!hasTables(ctx.storage.sql)) return;
       this.store.migrate();
       this.state = this.store.load(Date.now());
       this.configTag = this.state?.version ?? 0;
@@ -106,6 +105,7 @@ export class HealthHub extends DurableObject<Env> {
     let removed: string[] = [];
     let drains: EventDraft[];
     if (this.state === null) {
+      this.store.migrate();
       this.state = createHubState(service, config, now);
       drains = drainEvents(null, config, this.state.upstreams, now);
     } else ({ removed, events: drains } = applyConfig(this.state, config, now));
@@ -268,9 +268,13 @@ export class HealthHub extends DurableObject<Env> {
     const config = this.state!.config;
     const { timeout } = config.heartbeat;
     const probe = this.prober;
+    const allowPrivate = allowsPrivateUpstreams(this.env);
     const results = await Promise.all(
       config.upstreams.map(async (u) => {
         const target = { url: u.url, probeUrl: probeUrlOf(u.url, u.healthPath) };
+        // A config stored where private hosts were allowed is not probed where they are not.
+        const refused = privateUpstreamError(u.url, allowPrivate);
+        if (refused) return { url: u.url, status: null, latencyMs: 0, error: refused };
         try {
           return await probe(target, timeout);
         } catch (err) {
@@ -357,22 +361,22 @@ export class HealthHub extends DurableObject<Env> {
     return granted.offer;
   }
 
-  /** The published snapshot, first published anew if a change is due (see PUBLISH_MS). */
+  /** The published snapshot, first published anew if a change is due (`publishIntervalMs`). */
   private snapshotJson(state: HubState, now: number): string {
     const p = this.published;
     if (p === null || (p.version !== state.version && this.publishDue(p, now))) {
       const json = JSON.stringify(buildSnapshot(state, now));
-      this.published = { version: state.version, json, at: now };
+      this.published = { version: state.version, json, at: now, locations: locationsOf(state) };
       return json;
     }
     return p.json;
   }
 
-  private publishDue(p: { version: number; at: number }, now: number): boolean {
+  private publishDue(p: { version: number; at: number; locations: number }, now: number) {
     if (this.urgentVersion > p.version) return true;
     // With the location layer off, every read reaches this object: publish every change.
     if (locationSettings(this.env).snapshotCacheMs === 0) return true;
-    return now - p.at >= PUBLISH_MS;
+    return now - p.at >= publishIntervalMs(p.locations);
   }
 
   private pushMessage(state: HubState, now: number): string {

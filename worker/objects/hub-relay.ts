@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { HubUpstreamReport } from "../../src/protocol";
-import { type Env, locationSettings } from "../env";
 import type { Issue } from "../http/errors";
 import type { ReportEntry } from "../http/schemas";
+import { locationSettings } from "../model/location-settings";
 import {
   addToRelayBatch,
   newRelayBatch,

@@ -162,6 +162,20 @@ describe("snapshot reads at a location", () => {
     expect(hub.calls).toHaveLength(2);
   });
 
+  it("serves a config change made through this isolate at its next read, fresh copy or not", async () => {
+    const service = await newService();
+    expect((await get(service, "AMS")).body!.upstreams).toHaveLength(1);
+    await configure(service, { upstreams: [A, upstream("/status/204")], heartbeat });
+    const after = await get(service, "AMS");
+    expect(after).toMatchObject({ status: 200, source: "object" });
+    expect(after.body!.upstreams).toHaveLength(2);
+    // A service that was unknown here a moment ago is served once it is configured.
+    const fresh = uniqueService("late");
+    expect((await get(fresh, "AMS")).status).toBe(404);
+    await configure(fresh, { upstreams: [A], heartbeat });
+    expect((await get(fresh, "AMS")).status).toBe(200);
+  });
+
   it("remembers an unknown service for one interval and stores nothing for it", async () => {
     const service = uniqueService("nobody");
     const clock = isolate();
