@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startLocalHub } from "../../examples/hub-local";
 import { embeddedExamples } from "../../scripts/embed-examples";
@@ -73,13 +74,18 @@ describe("examples run against a local upstream", () => {
       expect(out).toMatch(
         /^200 \{ path: '\/v1\/users\/42' \}\n\[ '.+: (up|unknown|no verdict)' \]\n$/,
       );
-      // close() sent the last report: the hub counts the call from the example's colo.
-      const snapshot = (await (
-        await fetch(`${hub.url}/v1/services/payments/health`, {
-          headers: { authorization: `Bearer ${hub.tokens.read}` },
-        })
-      ).json()) as HubSnapshot;
-      expect(snapshot.upstreams[0]!.locations["fra-dc1"]).toMatchObject({ calls: 1 });
+      // close() sent the last report: the hub counts the call from the example's colo, once
+      // the location's relay has flushed and the snapshot shows it (a few seconds at most).
+      const fra = async () =>
+        (
+          (await (
+            await fetch(`${hub.url}/v1/services/payments/health`, {
+              headers: { authorization: `Bearer ${hub.tokens.read}` },
+            })
+          ).json()) as HubSnapshot
+        ).upstreams[0]!.locations["fra-dc1"];
+      for (let i = 0; i < 100 && (await fra())?.calls !== 1; i++) await sleep(100);
+      expect(await fra()).toMatchObject({ calls: 1 });
     } finally {
       await hub.stop();
     }
