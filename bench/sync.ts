@@ -13,7 +13,8 @@
  * 5. CPU per call added by sync, over an in-memory transport (sync's own requests included).
  *
  *   npm run bench:sync            RUNS=5 (propagation and drain runs), COST_MS=15000 (per cost
- *                                 run), SECTIONS=propagation,drain,cost,broken,cpu
+ *                                 run), SECTIONS=propagation,drain,cost,broken,cpu,
+ *                                 HUB_LAYER=on,off (the hub's location layer; default on)
  *
  * Not part of `npm test`.
  */
@@ -334,11 +335,17 @@ const SECTIONS: Array<[string, (hub: LocalHub) => Promise<void>]> = [
   ],
 ];
 
-// SECTIONS=cost,cpu runs only those.
+// SECTIONS=cost,cpu runs only those. HUB_LAYER=on,off runs them against a hub with the
+// location layer on (the default: snapshot copies, relays) and then with it off.
 const only = process.env.SECTIONS?.split(",");
-const hub = await startLocalHub({ direct: true });
-try {
-  for (const [name, run] of SECTIONS) if (only === undefined || only.includes(name)) await run(hub);
-} finally {
-  await hub.stop();
+const OFF = { HUB_SNAPSHOT_CACHE_MS: "0", HUB_RELAY_FLUSH_MS: "0" };
+for (const layer of (process.env.HUB_LAYER ?? "on").split(",")) {
+  console.log(`\n## Hub with the location layer ${layer}`);
+  const hub = await startLocalHub({ direct: true, vars: layer === "off" ? OFF : {} });
+  try {
+    for (const [name, run] of SECTIONS)
+      if (only === undefined || only.includes(name)) await run(hub);
+  } finally {
+    await hub.stop();
+  }
 }
