@@ -37,9 +37,10 @@ import { type LocalHub, startLocalHub } from "../examples/hub-local";
 import type { HubLoad, HubSnapshot } from "../src/protocol";
 import { fmt, printTable } from "./table";
 
+/** `LxC`, or `LxCxK` to set the time dilation k of a row. */
 const ROWS = (process.env.ROWS ?? "50x1,100x1,300x1,50x10,100x10,300x10,50x50,100x50")
   .split(",")
-  .map((row) => row.split("x").map(Number) as [number, number]);
+  .map((row) => row.split("x").map(Number) as [number, number, number?]);
 const MAX_RATE = Number(process.env.MAX_RATE ?? 250);
 /** Measured window, in (dilated) refresh intervals; at least MIN_MEASURE_MS. */
 const MEASURE = Number(process.env.MEASURE ?? 2);
@@ -336,7 +337,7 @@ async function runRow(hub: LocalHub, L: number, C: number, k: number, off = fals
       fmt((d((l) => l.requests.snapshots) / seconds) * k, 0),
       fmt((d((l) => l.requests.flushes + l.requests.reports) / seconds) * k, 0),
       flushes > 0 ? fmt(d((l) => l.relayedReports) / flushes, 1) : "–",
-      `${fmt(100 * (1 - d((l) => l.requests.snapshots) / reads), 1)}%`,
+      `${fmt(100 * (1 - d((l) => l.requests.snapshots) / seconds / (reads / clientSeconds)), 1)}%`,
       fmt((cpu1 - cpu0) / requests, 3),
       Number.isNaN(propagation) ? "not seen" : fmt(propagation / 1_000, 2),
       fmt(snapshotBytes / 1_024, 0),
@@ -366,10 +367,10 @@ const startHub = (k: number, off = false) =>
 const rows: string[][] = [];
 let hub: LocalHub | null = null;
 try {
-  const runs: [number, number, boolean][] = ROWS.map(([L, C]) => [L, C, false]);
+  const runs: [number, number, boolean, number?][] = ROWS.map(([L, C, k]) => [L, C, false, k]);
   if (OFF_ROW[0]! > 0) runs.push([OFF_ROW[0]!, OFF_ROW[1]!, true]);
-  for (const [L, C, off] of runs) {
-    const k = dilation(L, C);
+  for (const [L, C, off, given] of runs) {
+    const k = given ?? dilation(L, C);
     // A fresh hub per row: the row's own intervals, and no garbage from the row before.
     hub = await startHub(k, off);
     rows.push((await runRow(hub, L, C, k, off)).cells);

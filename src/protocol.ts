@@ -345,6 +345,10 @@ export interface HubReportBatch {
  */
 export interface HubReportAck {
   accepted: { upstreams: number; heartbeats: number };
+  /**
+   * The hub's version after the batch, or, when the location's relay took it (passive
+   * entries, merged and written within a flush interval), the version it last saw.
+   */
   version: number;
 }
 
@@ -498,13 +502,16 @@ export interface HubUpstreamSnapshot {
 export interface HubSnapshot {
   service: string;
   /**
-   * Grows with every change the hub makes (it jumps when the hub restarts), so a newer
-   * snapshot always has a larger version. The ETag is derived from it.
+   * The hub's version when it published this snapshot. It grows with every change the hub
+   * makes (it jumps when the hub restarts), so a newer snapshot always has a larger version.
+   * The ETag is derived from it.
    */
   version: number;
   /**
-   * When the hub built this snapshot (its clock). A 304 means it is still current; the body
-   * (and this time) is rebuilt only when the version changes.
+   * When the hub built this snapshot (its clock). A 304 means no newer one has been
+   * published; the body (and this time) is rebuilt only when the version changes. Verdict,
+   * drain and config changes are published at once; with the location layer on, changes to
+   * counts alone within one snapshot cache interval per 50 locations (README, "Scale").
    */
   generatedAt: number;
   /**

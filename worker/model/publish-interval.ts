@@ -3,20 +3,20 @@ import type { HubState } from "./hub-state";
 /**
  * How long, at most, the service's object holds back a change to counts alone (a report,
  * or a relay's flush, that moves no verdict) before it publishes a new snapshot, with the
- * location layer on. Every location revalidates its copy about once a second, and the
+ * location layer on. Every location revalidates its copy once per `cacheMs`, and the
  * snapshot grows with the number of locations, so publishing every change would cost the
- * object a body per location per second, each the size of all locations: growth with the
- * square of the locations. Holding count-only changes back 20 ms per location (at least
- * 1 s, at most 10 s) keeps it linear: up to 50 locations, counts show within a second;
- * with 300, within 6 s. Verdict, drain and config changes are published at once.
+ * object a body per location per interval, each the size of all locations: growth with the
+ * square of the locations. One interval per 50 locations (at least 1, at most 10) keeps it
+ * linear: at the default 1 s, counts show within a second up to 50 locations, within 6 s
+ * at 300. Verdict, drain and config changes are published at once.
  *
  * @example
  * ```ts
- * publishIntervalMs(300); // 6_000
+ * publishIntervalMs(300, 1_000); // 6_000
  * ```
  */
-export function publishIntervalMs(locations: number): number {
-  return Math.min(10_000, Math.max(1_000, locations * 20));
+export function publishIntervalMs(locations: number, cacheMs: number): number {
+  return cacheMs * Math.min(10, Math.max(1, locations / 50));
 }
 
 /**
@@ -24,7 +24,7 @@ export function publishIntervalMs(locations: number): number {
  *
  * @example
  * ```ts
- * const interval = publishIntervalMs(locationsOf(state));
+ * const interval = publishIntervalMs(locationsOf(state), 1_000);
  * ```
  */
 export function locationsOf(state: HubState): number {

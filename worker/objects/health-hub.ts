@@ -375,8 +375,9 @@ export class HealthHub extends DurableObject<Env> {
   private publishDue(p: { version: number; at: number; locations: number }, now: number) {
     if (this.urgentVersion > p.version) return true;
     // With the location layer off, every read reaches this object: publish every change.
-    if (locationSettings(this.env).snapshotCacheMs === 0) return true;
-    return now - p.at >= publishIntervalMs(p.locations);
+    const { snapshotCacheMs } = locationSettings(this.env);
+    if (snapshotCacheMs === 0) return true;
+    return now - p.at >= publishIntervalMs(p.locations, snapshotCacheMs);
   }
 
   private pushMessage(state: HubState, now: number): string {

@@ -1,4 +1,5 @@
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { HubSnapshot } from "../../../src/protocol";
 import { publishIntervalMs } from "../../../worker/model/publish-interval";
@@ -39,8 +40,11 @@ describe("snapshot publication with the location layer on", () => {
     await hubOf(service).report("AMS", { upstreams: [entry(5)] });
     expect(await read(service, first.etag)).toMatchObject({ status: 304, etag: first.etag });
     await runInDurableObject(hubOf(service), (hub: HealthHub) => {
-      // One location: counts are due a second after the last publication.
-      (hub as unknown as { published: { at: number } }).published.at -= publishIntervalMs(1);
+      // One location: counts are due one cache interval after the last publication.
+      (hub as unknown as { published: { at: number } }).published.at -= publishIntervalMs(
+        1,
+        Number(env.HUB_SNAPSHOT_CACHE_MS),
+      );
     });
     const later = await read(service, first.etag);
     expect(later.status).toBe(200);
