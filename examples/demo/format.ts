@@ -1,0 +1,189 @@
+/**
+ * Number formats and a small fixed-width table for the demo's terminal output. Pure: a
+ * `paint` function adds colour after padding, so widths never count escape codes.
+ */
+
+/** How a cell should stand out: good news, bad news, a warning, or plain. */
+export type Tone = "good" | "bad" | "warn" | undefined;
+
+/** A table cell: text and an optional tone. */
+export type Cell = string | { text: string; tone: Tone };
+
+/** A column: its title, width and alignment. */
+export interface Column {
+  title: string;
+  width: number;
+  align?: "left" | "right";
+  /** A title over this column and the following ones of the same group. */
+  group?: string;
+}
+
+/** Colours a padded cell; the identity when colour is off. */
+export type Paint = (tone: Tone, text: string) => string;
+
+/** No colour. */
+export const plain: Paint = (_tone, text) => text;
+
+const CODES = { good: 32, bad: 31, warn: 33 } as const;
+
+/**
+ * ANSI colours (green, red, yellow).
+ *
+ * @example
+ * ```ts
+ * const paint = process.stdout.isTTY && !process.env.NO_COLOR ? ansi : plain;
+ * ```
+ */
+export const ansi: Paint = (tone, text) =>
+  tone === undefined ? text : `\x1b[${CODES[tone]}m${text}\x1b[0m`;
+
+/**
+ * Renders rows under one or two header lines (two when any column has a `group`: its title
+ * spans the group's columns). Columns of a group are one space apart, others two. Cells
+ * longer than their column are cut with `…`.
+ *
+ * @example
+ * ```ts
+ * renderTable([{ title: "upstream", width: 9 }, { title: "p99", width: 5, align: "right" }], [["healthy", "14"]]);
+ * // ["upstream     p99", "healthy       14"]
+ * ```
+ */
+export function renderTable(columns: Column[], rows: Cell[][], paint: Paint = plain): string[] {
+  const inGroup = (i: number) =>
+    columns[i]!.group !== undefined && columns[i]!.group === columns[i - 1]?.group;
+  const gap = (i: number) => (i === 0 ? "" : inGroup(i) ? " " : "  ");
+  const pad = (text: string, column: Column) => {
+    const cut = text.length > column.width ? `${text.slice(0, column.width - 1)}…` : text;
+    return column.align === "right" ? cut.padStart(column.width) : cut.padEnd(column.width);
+  };
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => gap(i) + cell)
+      .join("")
+      .trimEnd();
+  const lines: string[] = [];
+  if (columns.some((c) => c.group)) {
+    // Each group title over the full width of its columns (the gaps between them included).
+    const titles = columns.map((c, i) => (inGroup(i) ? "" : (c.group ?? "")));
+    const widths = columns.map((c) => c.width);
+    for (let i = columns.length - 1; i > 0; i--) {
+      if (inGroup(i)) widths[i - 1]! += 1 + widths[i]!;
+    }
+    const cells = titles.flatMap((title, i) => (inGroup(i) ? [] : [title.padEnd(widths[i]!)]));
+    lines.push(cells.join("  ").trimEnd());
+  }
+  lines.push(line(columns.map((c) => pad(c.title, c))));
+  for (const row of rows) {
+    lines.push(
+      line(
+        columns.map((column, i) => {
+          const cell = row[i] ?? "";
+          const { text, tone } = typeof cell === "string" ? { text: cell, tone: undefined } : cell;
+          return paint(tone, pad(text, column));
+        }),
+      ),
+    );
+  }
+  return lines;
+}
+
+/**
+ * Nearest-rank percentile of unsorted values; `null` without values.
+ *
+ * @example
+ * ```ts
+ * percentile([5, 1, 3], 0.5); // 3
+ * ```
+ */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil(p * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1]!;
+}
+
+/**
+ * Milliseconds as a whole number, `–` for none.
+ *
+ * @example
+ * ```ts
+ * ms(12.4); // "12"
+ * ms(null); // "–"
+ * ```
+ */
+export function ms(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value)
+    ? "–"
+    : String(Math.round(value));
+}
+
+/**
+ * A duration for people: `850ms`, `12.3s`, `4m05s`; `–` for none.
+ *
+ * @example
+ * ```ts
+ * duration(12_345); // "12.3s"
+ * ```
+ */
+export function duration(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  if (value < 1_000) return `${Math.round(value)}ms`;
+  if (value < 60_000) return `${(value / 1_000).toFixed(1)}s`;
+  const minutes = Math.floor(value / 60_000);
+  return `${minutes}m${String(Math.round((value % 60_000) / 1_000)).padStart(2, "0")}s`;
+}
+
+/**
+ * Seconds since the run began, for timelines: `12.3 s`.
+ *
+ * @example
+ * ```ts
+ * seconds(10_042); // "10.0 s"
+ * ```
+ */
+export function seconds(value: number): string {
+  return `${(value / 1_000).toFixed(1)} s`;
+}
+
+/**
+ * A share as a percentage: `100%`, `99.2%`, `0.4%`, `0%`; `–` for none.
+ *
+ * @example
+ * ```ts
+ * percent(0.9921); // "99.2%"
+ * ```
+ */
+export function percent(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  const p = value * 100;
+  if (p === 0 || p === 100) return `${p}%`;
+  // Never round up to a whole 100% or down to 0%: "99.9%" and "0.01%" still say "not all", "some".
+  if (p > 99.9) return "99.9%";
+  if (p < 0.01) return "0.01%";
+  return `${p.toFixed(p >= 1 ? 1 : 2)}%`;
+}
+
+/**
+ * Words wrapped to `width` columns. Continuation lines keep the first line's leading spaces
+ * and add `indent`.
+ *
+ * @example
+ * ```ts
+ * wrap("  one two three", 10, "  "); // ["  one two", "    three"]
+ * ```
+ */
+export function wrap(text: string, width = 100, indent = "  "): string[] {
+  const lead = /^ */.exec(text)![0];
+  const lines: string[] = [];
+  let line = lead;
+  for (const word of text.slice(lead.length).split(" ")) {
+    if (line.trim() !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = lead + indent + word;
+    } else {
+      line = line.trim() === "" ? line + word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
