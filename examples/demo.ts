@@ -13,7 +13,6 @@
  * 2 for a bad command line, 1 when the demo could not start.
  */
 import { parseArgs, USAGE, UsageError } from "./demo/args";
-import { runDemo } from "./demo/run";
 import { createScreen } from "./demo/screen";
 import { watchSignals } from "./demo/signals";
 
@@ -31,6 +30,8 @@ if (command.kind === "help") {
 } else {
   const signals = watchSignals();
   try {
+    // Loaded only to run: `--help` and a bad flag answer at once, without Miniflare.
+    const { runDemo } = await import("./demo/run");
     const screen = createScreen(process.stdout, process.env);
     await runDemo(command.options, signals.stop, screen);
     process.exitCode = signals.exitCode ?? 0;

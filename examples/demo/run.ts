@@ -56,6 +56,14 @@ export async function runDemo(
     const calls = new AbortController();
     setMaxListeners(0, calls.signal, stop);
     const traffic = startTraffic(stack.callers, options.rate, calls.signal);
+    // The run's length: until Ctrl-C cuts calls short, or until the loop below ends.
+    let elapsedMs: number | undefined;
+    const interrupt = () => {
+      elapsedMs ??= elapsed();
+      calls.abort();
+    };
+    stop.addEventListener("abort", interrupt, { once: true });
+    if (stop.aborted) interrupt();
     const feed = storyFeed(screen.live, STORY_LINES);
     const names = new Map(stack.upstreams.list.map((u) => [u.url, u.name]));
     const locations = [stack.aaa.record, stack.bbb.record];
@@ -83,10 +91,10 @@ export async function runDemo(
       await stack.monitor.poll(stop);
       frame();
     }
+    stop.removeEventListener("abort", interrupt);
     const interrupted = stop.aborted;
-    // At the end calls in flight may finish (within their timeout); Ctrl-C cuts them short.
-    if (interrupted) calls.abort();
-    const elapsedMs = elapsed();
+    // At the end, calls in flight may finish (within their timeout).
+    elapsedMs ??= elapsed();
     played.cancel();
     await traffic.stop();
     if (!interrupted) await stack.monitor.poll();
