@@ -34,7 +34,7 @@ Object store, four upstreams (healthy, a heavy latency tail, an outage from 10 s
 without hedging, and a control client (plain fetch, round robin) on the same traffic.
 
 Options:
-  --duration <time>  how long traffic runs: seconds, or with a unit (90s, 2m, 1500ms);
+  --duration <time>  how long traffic runs: seconds, or with a unit (90s, 2m, 20000ms);
                      ${LIMITS.durationMs.min / 1_000} s to ${LIMITS.durationMs.max / 60_000} min (default: 60)
   --rate <n>         calls a second made by each of the four clients, ${LIMITS.rate.min} to ${LIMITS.rate.max}
                      (default: 20)
@@ -81,7 +81,7 @@ function parseDuration(text: string): number {
   const value = match ? Number(match[1]) * UNITS[match[2] ?? ""]! : Number.NaN;
   if (!(value >= min && value <= max)) {
     throw new UsageError(
-      `--duration must be ${min / 1_000} s to ${max / 60_000} min (seconds, or 90s, 2m, 1500ms), got "${text}"`,
+      `--duration must be ${min / 1_000} s to ${max / 60_000} min (seconds, or 90s, 2m, 20000ms), got "${text}"`,
     );
   }
   return value;

@@ -53,7 +53,7 @@ export function renderTable(columns: Column[], rows: Cell[][], paint: Paint = pl
     columns[i]!.group !== undefined && columns[i]!.group === columns[i - 1]?.group;
   const gap = (i: number) => (i === 0 ? "" : inGroup(i) ? " " : "  ");
   const pad = (text: string, column: Column) => {
-    const cut = text.length > column.width ? `${text.slice(0, column.width - 1)}…` : text;
+    const cut = clip(text, column.width);
     return column.align === "right" ? cut.padStart(column.width) : cut.padEnd(column.width);
   };
   const line = (cells: string[]) =>
@@ -186,4 +186,29 @@ export function wrap(text: string, width = 100, indent = "  "): string[] {
   }
   lines.push(line);
   return lines;
+}
+
+/**
+ * A count with its noun, singular for one.
+ *
+ * @example
+ * ```ts
+ * count(1, "failed attempt"); // "1 failed attempt"
+ * count(3, "probe"); // "3 probes"
+ * ```
+ */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/**
+ * Text cut to `width` characters, ending in `…` when cut.
+ *
+ * @example
+ * ```ts
+ * clip("abcdef", 4); // "abc…"
+ * ```
+ */
+export function clip(text: string, width = 100): string {
+  return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }

@@ -8,6 +8,7 @@
 import {
   type Cell,
   type Column,
+  clip,
   duration,
   ms,
   type Paint,
@@ -124,7 +125,7 @@ export function renderFrame(view: LiveView, paint: Paint = plain): string[] {
     "",
     ...renderTable(CALLER_COLUMNS, view.callers.map(callerCells), paint),
   ];
-  if (view.hubError) lines.push("", paint("warn", `hub not readable: ${view.hubError}`));
+  if (view.hubError) lines.push("", paint("warn", clip(`hub not readable: ${view.hubError}`)));
   if (view.story.length > 0) {
     lines.push("");
     for (const line of view.story) lines.push(storyLine(line));
@@ -142,8 +143,7 @@ export function renderFrame(view: LiveView, paint: Paint = plain): string[] {
  * ```
  */
 export function storyLine(line: StoryLine): string {
-  const text = `${seconds(line.at).padStart(8)}  ${line.who.padEnd(9)} ${line.what}`;
-  return text.length > 100 ? `${text.slice(0, 99)}…` : text;
+  return clip(`${seconds(line.at).padStart(8)}  ${line.who.padEnd(9)} ${line.what}`);
 }
 
 function upstreamCells(row: UpstreamRow): Cell[] {

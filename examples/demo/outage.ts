@@ -6,7 +6,7 @@
  * the hub said up and when each location's calls to it succeeded again.
  */
 import type { HubEvent } from "../../src/protocol";
-import { wrap } from "./format";
+import { count, wrap } from "./format";
 import type { CallerRecord } from "./recorder";
 
 /** What the outage's story is computed from. Times are ms since the run began. */
@@ -193,7 +193,7 @@ export function outageLines(outage: Outage): string[] {
   for (const l of all) {
     if (l.heldOutAt === null) {
       text.push(
-        `  ${l.name} did not stop calling it (${l.failuresBeforeHeldOut} failed attempts).`,
+        `  ${l.name} did not stop calling it (${count(l.failuresBeforeHeldOut, "failed attempt")}).`,
       );
       continue;
     }
@@ -206,7 +206,7 @@ export function outageLines(outage: Outage): string[] {
           ? "its own breaker never opened"
           : `its own breaker opened ${after(l.breakerOpenAt)}`;
     text.push(
-      `  ${l.name} held it out ${after(l.heldOutAt)}, by ${l.heldOutBy}, after ${l.failuresBeforeHeldOut} failed attempts of its own; ${other}; then ${l.probes} probe attempts while it was down.`,
+      `  ${l.name} held it out ${after(l.heldOutAt)}, by ${l.heldOutBy}, after ${count(l.failuresBeforeHeldOut, "failed attempt")} of its own; ${other}; then ${count(l.probes, "probe")} while it was down.`,
     );
   }
   if (outage.upAt !== null) {

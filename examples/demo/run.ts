@@ -10,6 +10,7 @@ import { SERVICE } from "./hub";
 import { renderFrame } from "./live-table";
 import { gatherView } from "./live-view";
 import { playScenario } from "./player";
+import { describeUpstream } from "./scenario";
 import type { Screen } from "./screen";
 import { type Stack, type StopStack, startStack } from "./stack";
 import { story, storyFeed } from "./story";
@@ -44,8 +45,12 @@ export async function runDemo(
     });
     if (stop.aborted) return { interrupted: true };
     screen.print([
-      `Upstreams on 127.0.0.1: ${stack.upstreams.list.map((u) => `${u.name} :${u.port}`).join(", ")}.`,
+      "Upstreams on 127.0.0.1:",
+      ...stack.upstreams.list.map(
+        (u) => `  ${u.name.padEnd(9)}  :${u.port}  ${describeUpstream(u.name)}`,
+      ),
       `Hub: ${stack.hub.url}, service "${SERVICE}" (workerd, local Durable Object store).`,
+      "",
     ]);
     await stack.monitor.poll(stop);
 

@@ -1,15 +1,16 @@
 /**
  * Ctrl-C (SIGINT) and SIGTERM for the demo: the first asks the run to stop (it then stops
  * everything it started and prints its summary), a second one only says that it is
- * stopping. Afterwards a watchdog makes sure the process really ends: if anything still
- * holds it 5 s after the run, it names what and exits, rather than hang.
+ * stopping. A closed output (`npm start | head`) stops the run the same way. Afterwards a
+ * watchdog makes sure the process really ends: if anything still holds it 5 s after the
+ * run, it names what and exits, rather than hang.
  */
 
 /** The stop request, and the exit code it implies. */
 export interface SignalWatch {
   /** Aborted by the first SIGINT or SIGTERM. */
   readonly stop: AbortSignal;
-  /** 130 after SIGINT, 143 after SIGTERM, `undefined` without a signal. */
+  /** 130 after SIGINT, 143 after SIGTERM, 141 when the output was closed, else `undefined`. */
   readonly exitCode: number | undefined;
   /** Removes the handlers and arms the watchdog. */
   dispose(): void;
@@ -45,6 +46,13 @@ export function watchSignals(): SignalWatch {
   const onTerm = on(143);
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
+  // The reader went away (EPIPE): nobody sees the rest, so stop, quietly.
+  const onOutputError = (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE" && error.code !== "ERR_STREAM_DESTROYED") throw error;
+    exitCode ??= 141;
+    controller.abort();
+  };
+  process.stdout.on("error", onOutputError);
   return {
     stop: controller.signal,
     get exitCode() {
@@ -53,6 +61,7 @@ export function watchSignals(): SignalWatch {
     dispose() {
       process.off("SIGINT", onInt);
       process.off("SIGTERM", onTerm);
+      // Writes after a closed output keep failing: leave that handler in place.
       // Unref'd: it fires only if something else still keeps the process alive.
       setTimeout(() => {
         const left = process.getActiveResourcesInfo().filter((r) => r !== "Timeout");
