@@ -5,21 +5,10 @@
  * and the latest lines of the story. Pure: the run gathers a {@link LiveView} every second.
  */
 
-import {
-  type Cell,
-  type Column,
-  clip,
-  duration,
-  ms,
-  type Paint,
-  percent,
-  plain,
-  renderTable,
-  seconds,
-  type Tone,
-} from "./format";
+import { clip, duration, ms, percent, seconds } from "./format";
 import type { Phase } from "./scenario";
 import type { StoryLine } from "./story";
+import { type Cell, type Column, type Paint, plain, renderTable, type Tone } from "./table";
 
 /** The locations of the library callers, in column order. */
 export const LOCATIONS = ["AAA", "BBB"] as const;

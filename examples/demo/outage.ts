@@ -1,13 +1,31 @@
 /**
  * How the outage travelled between locations, measured from the run's own timelines: which
- * location met it first (its first failed attempt), when that location's breaker opened,
- * when the hub judged it down, and how long the second location took to stop sending it new
- * calls, and why (its own breaker, or the hub's verdict reaching it). Then the way back: when
- * the hub said up and when each location's calls to it succeeded again.
+ * location met it first (its first failed attempt), when the hub judged it down, and when
+ * each location stopped sending it calls, with what had happened by then (its breaker
+ * opening, the hub's verdict reaching it). Then the way back: when the hub said up and when
+ * each location's calls to it succeeded again.
+ *
+ * "Stopped sending" is read off the attempts, whatever stopped them (the breaker, the hub's
+ * verdict, or p2c no longer picking an upstream whose calls fail): the last attempt before
+ * a pause of `quietMs`. Attempts after that pause are probes.
  */
 import type { HubEvent } from "../../src/protocol";
 import { count, wrap } from "./format";
 import type { CallerRecord } from "./recorder";
+
+/**
+ * The pause that means a location stopped calling an upstream: five times the usual
+ * interval between its calls there, when `rate` calls a second spread over `upstreams`
+ * (1 s at 20 calls a second over 4 upstreams).
+ *
+ * @example
+ * ```ts
+ * quietAfter(20, 4); // 1_000
+ * ```
+ */
+export function quietAfter(rate: number, upstreams: number): number {
+  return (5 * upstreams * 1_000) / rate;
+}
 
 /** What the outage's story is computed from. Times are ms since the run began. */
 export interface OutageFacts {
@@ -23,25 +41,25 @@ export interface OutageFacts {
   hubEvents: readonly HubEvent[];
   /** `Date.now()` when the run began, to place the hub's event times. */
   startedAtEpoch: number;
+  /** A pause in a location's attempts at the upstream this long means it stopped calling it. */
+  quietMs: number;
 }
 
 /** One location's side of it. Times are ms since the run began; `null`: did not happen. */
 export interface LocationOutage {
   name: string;
   firstFailureAt: number | null;
-  breakerOpenAt: number | null;
-  /** When a hub snapshot first kept it from new calls. */
-  gateClosedAt: number | null;
-  /** When it stopped sending new calls: the earlier of the two above. */
-  heldOutAt: number | null;
-  heldOutBy: "its own breaker" | "the hub's verdict" | null;
+  /** Its last attempt before the first pause of `quietMs` while the upstream was down. */
+  stoppedAt: number | null;
   /** Failed attempts until then. */
-  failuresBeforeHeldOut: number;
-  /** Attempts after it while the upstream was down: half-open probes. */
+  failures: number;
+  /** Attempts after that, while the upstream was still down. */
   probes: number;
-  /** The hub's verdict for this location turned down. */
+  breakerOpenAt: number | null;
+  /** When a hub snapshot first kept the upstream from its new calls. */
+  gateClosedAt: number | null;
+  /** When the hub's verdict for this location turned down, and what it rested on. */
   hubDownAt: number | null;
-  /** What that verdict rested on: the location's `reports` or its edge `heartbeats`. */
   hubDownOn: string | null;
   /** Its first successful attempt after the upstream came back. */
   backAt: number | null;
@@ -56,6 +74,7 @@ export type Outage =
       name: string;
       downAt: number;
       upAt: number | null;
+      quietMs: number;
       /** The location that met it first, then the other(s). */
       first: LocationOutage;
       others: LocationOutage[];
@@ -69,7 +88,7 @@ export type Outage =
  * @example
  * ```ts
  * const o = measureOutage(facts);
- * if (o.kind === "measured") console.log(o.others[0]!.heldOutAt! - o.first.firstFailureAt!);
+ * if (o.kind === "measured") console.log(o.others[0]!.stoppedAt! - o.first.firstFailureAt!);
  * ```
  */
 export function measureOutage(facts: OutageFacts): Outage {
@@ -84,14 +103,11 @@ export function measureOutage(facts: OutageFacts): Outage {
         e.to === to &&
         e.at - facts.startedAtEpoch >= from,
     );
-  const hubAt = (scope: string, to: string, from: number) => {
-    const event = hubEvent(scope, to, from);
-    return event ? event.at - facts.startedAtEpoch : null;
-  };
+  const hubAt = (event: HubEvent | undefined) => (event ? event.at - facts.startedAtEpoch : null);
   const located = facts.locations.map((record) => {
-    const l = locationOutage(record, url, downAt, upAt);
+    const l = locationOutage(record, url, downAt, upAt, facts.quietMs);
     const event = hubEvent(record.name, "down", downAt);
-    l.hubDownAt = hubAt(record.name, "down", downAt);
+    l.hubDownAt = hubAt(event);
     // A location's reason starts with what it rests on: "reports: …" or "heartbeats: …".
     l.hubDownOn = event ? (/^(\w+):/.exec(event.reason)?.[1] ?? null) : null;
     return l;
@@ -104,19 +120,21 @@ export function measureOutage(facts: OutageFacts): Outage {
     name,
     downAt,
     upAt,
+    quietMs: facts.quietMs,
     first,
     others: located.filter((l) => l !== first),
-    hubGlobalDownAt: hubAt("global", "down", downAt),
-    hubGlobalUpAt: upAt === null ? null : hubAt("global", "up", upAt),
+    hubGlobalDownAt: hubAt(hubEvent("global", "down", downAt)),
+    hubGlobalUpAt: upAt === null ? null : hubAt(hubEvent("global", "up", upAt)),
   };
 }
 
 /**
- * One location's timeline around the outage of `url`, down at `downAt`, back at `upAt`.
+ * One location's timeline around the outage of `url`, down at `downAt`, back at `upAt`
+ * (`null`: still down at the end).
  *
  * @example
  * ```ts
- * locationOutage(aaa.record, outageUrl, 10_000, 30_000).heldOutBy; // "its own breaker"
+ * locationOutage(aaa.record, outageUrl, 10_000, 30_000, 1_000).stoppedAt;
  * ```
  */
 export function locationOutage(
@@ -124,34 +142,29 @@ export function locationOutage(
   url: string,
   downAt: number,
   upAt: number | null,
+  quietMs: number,
 ): LocationOutage {
   const end = upAt ?? Infinity;
   const attempts = record.attempts.filter((a) => a.upstream === url && a.at >= downAt);
   const during = attempts.filter((a) => a.at < end);
+  // The last attempt followed by a pause: by the next attempt, or by the end of the outage
+  // (or of the run, whose end is the last attempt recorded anywhere).
+  const runEnd = Math.min(end, record.attempts.at(-1)?.at ?? downAt);
+  const stop = during.findIndex((a, i) => (during[i + 1]?.at ?? runEnd) - a.at >= quietMs);
+  const stoppedAt = stop < 0 ? null : during[stop]!.at;
   const firstTo = (kind: "breaker" | "gate", to: string) =>
     record.transitions.find(
-      (t) => t.upstream === url && t.kind === kind && t.to === to && t.at >= downAt,
+      (t) => t.upstream === url && t.kind === kind && t.to === to && t.at >= downAt && t.at < end,
     )?.at ?? null;
-  const breakerOpenAt = firstTo("breaker", "open");
-  const gateClosedAt = firstTo("gate", "open");
-  const held = [breakerOpenAt, gateClosedAt].filter((at): at is number => at !== null && at < end);
-  const heldOutAt = held.length > 0 ? Math.min(...held) : null;
   return {
     name: record.name,
     firstFailureAt: during.find((a) => a.outcome === "failed")?.at ?? null,
-    breakerOpenAt,
-    gateClosedAt,
-    heldOutAt,
-    heldOutBy:
-      heldOutAt === null
-        ? null
-        : heldOutAt === breakerOpenAt
-          ? "its own breaker"
-          : "the hub's verdict",
-    failuresBeforeHeldOut: during.filter(
-      (a) => a.outcome === "failed" && (heldOutAt === null || a.at <= heldOutAt),
-    ).length,
-    probes: heldOutAt === null ? 0 : during.filter((a) => a.at > heldOutAt).length,
+    stoppedAt,
+    failures: during.filter((a) => a.outcome === "failed" && (stop < 0 || a.at <= stoppedAt!))
+      .length,
+    probes: stop < 0 ? 0 : during.length - stop - 1,
+    breakerOpenAt: firstTo("breaker", "open"),
+    gateClosedAt: firstTo("gate", "open"),
     hubDownAt: null,
     hubDownOn: null,
     backAt:
@@ -187,26 +200,16 @@ export function outageLines(outage: Outage): string[] {
       ? " and was still down at the end"
       : ` and listened again at ${s(outage.upAt)} s`;
   const text = [
-    `The ${name} upstream stopped listening at ${s(outage.downAt)} s${back}. ${first.name} met it first, with a failed attempt at ${s(t0, 2)} s; times below count from there.`,
+    `The ${name} upstream stopped listening at ${s(outage.downAt)} s${back}. ${first.name} met it first, with a failed attempt at ${s(t0, 2)} s; times below count from there. A location stopped calling it at its last attempt before a pause of ${s(outage.quietMs)} s.`,
     `  The hub judged it down for ${all.map((l) => `${l.name} ${after(l.hubDownAt)}${l.hubDownOn ? ` (${EVIDENCE[l.hubDownOn] ?? l.hubDownOn})` : ""}`).join(", ")}; for everyone ${after(outage.hubGlobalDownAt)}.`,
   ];
   for (const l of all) {
-    if (l.heldOutAt === null) {
-      text.push(
-        `  ${l.name} did not stop calling it (${count(l.failuresBeforeHeldOut, "failed attempt")}).`,
-      );
-      continue;
-    }
-    const other =
-      l.heldOutBy === "its own breaker"
-        ? l.gateClosedAt === null
-          ? "the hub's verdict never reached it"
-          : `the hub's verdict reached it ${after(l.gateClosedAt)}`
-        : l.breakerOpenAt === null
-          ? "its own breaker never opened"
-          : `its own breaker opened ${after(l.breakerOpenAt)}`;
+    const stopped =
+      l.stoppedAt === null
+        ? `${l.name} did not stop calling it (${count(l.failures, "failed attempt")})`
+        : `${l.name} stopped calling it ${after(l.stoppedAt)}, after ${count(l.failures, "failed attempt")}, then sent ${count(l.probes, "probe")}`;
     text.push(
-      `  ${l.name} held it out ${after(l.heldOutAt)}, by ${l.heldOutBy}, after ${count(l.failuresBeforeHeldOut, "failed attempt")} of its own; ${other}; then ${count(l.probes, "probe")} while it was down.`,
+      `  ${stopped}; its breaker opened ${after(l.breakerOpenAt)}; the hub's verdict reached it ${after(l.gateClosedAt)}.`,
     );
   }
   if (outage.upAt !== null) {

@@ -9,6 +9,7 @@ import type { DemoCaller } from "./clients";
 import { SERVICE } from "./hub";
 import { renderFrame } from "./live-table";
 import { gatherView } from "./live-view";
+import { quietAfter } from "./outage";
 import { playScenario } from "./player";
 import { describeUpstream } from "./scenario";
 import type { Screen } from "./screen";
@@ -107,6 +108,7 @@ export async function runDemo(
     const summary = summarize({
       ...summaryCallers(stack),
       outage: played.outage,
+      quietMs: quietAfter(options.rate, stack.upstreams.list.length),
       elapsedMs,
       rate: options.rate,
       interrupted,

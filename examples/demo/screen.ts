@@ -3,7 +3,7 @@
  * clear to the end of the screen), with colour unless `NO_COLOR` is set; piped, every frame
  * is printed in full as plain lines, one block per second, so a log keeps the whole run.
  */
-import { ansi, type Paint, plain } from "./format";
+import { ansi, type Paint, plain } from "./table";
 
 /** A sink for frames. */
 export interface Screen {

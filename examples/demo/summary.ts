@@ -4,9 +4,10 @@
  * and how the outage travelled from the location that met it first to the other one
  * (outage.ts). Pure maths plus a renderer; no figure is assumed or written in advance.
  */
-import { type Column, ms, percent, percentile, renderTable, wrap } from "./format";
+import { ms, percent, percentile, wrap } from "./format";
 import { measureOutage, type Outage, type OutageFacts, outageLines } from "./outage";
 import type { CallerRecord } from "./recorder";
+import { type Column, renderTable } from "./table";
 
 /** One caller's counts over the run. */
 export interface CallerTotals {

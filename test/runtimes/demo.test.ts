@@ -194,7 +194,7 @@ describe.concurrent("npm start (examples/demo.ts)", () => {
     for (const location of ["AAA", "BBB"]) {
       expect(text).toMatch(
         new RegExp(
-          `${location} (held it out \\+\\d+\\.\\d\\ds, by (its own breaker|the hub's verdict), after \\d+ failed attempts?|did not stop calling it)`,
+          `${location} (stopped calling it \\+\\d+\\.\\d\\ds, after \\d+ failed attempts?, then sent \\d+ probes?|did not stop calling it \\(\\d+ failed attempts?\\)); its breaker opened (\\+\\d+\\.\\d\\ds|never); the hub's verdict reached it (\\+\\d+\\.\\d\\ds|never)\\.`,
         ),
       );
     }

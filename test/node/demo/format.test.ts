@@ -1,14 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  ansi,
-  duration,
-  ms,
-  percent,
-  percentile,
-  renderTable,
-  seconds,
-  wrap,
-} from "../../../examples/demo/format";
+import { duration, ms, percent, percentile, seconds, wrap } from "../../../examples/demo/format";
+import { ansi, renderTable } from "../../../examples/demo/table";
 
 describe("demo formats", () => {
   it("takes nearest-rank percentiles of unsorted values, null without values", () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ansi } from "../../../examples/demo/format";
 import {
   type LiveView,
   renderFrame,
   storyLine,
   type UpstreamRow,
 } from "../../../examples/demo/live-table";
+import { ansi } from "../../../examples/demo/table";
 
 const row = (name: string, over: Partial<UpstreamRow> = {}): UpstreamRow => ({
   name,

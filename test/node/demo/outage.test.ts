@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { measureOutage, type OutageFacts, outageLines } from "../../../examples/demo/outage";
+import {
+  measureOutage,
+  type OutageFacts,
+  outageLines,
+  quietAfter,
+} from "../../../examples/demo/outage";
 import { CallerRecord } from "../../../examples/demo/recorder";
 import type { HubEvent } from "../../../src/protocol";
 
@@ -31,20 +36,32 @@ function facts(
     locations: [aaa, bbb],
     hubEvents: events,
     startedAtEpoch: EPOCH,
+    quietMs: 1_000,
   };
 }
 
+/** Calls to the healthy upstream every 50 ms over [from, to): the run goes on around X. */
+function busy(record: CallerRecord, from: number, to: number) {
+  for (let t = from; t < to; t += 50) attempts(record, Y, "ok", t);
+}
+
 describe("the outage's story", () => {
-  it("measures from the first location's first failure: its breaker, the hub, and the second location held out by the hub", () => {
+  it("pauses five usual intervals before it calls a location stopped", () => {
+    expect(quietAfter(20, 4)).toBe(1_000);
+    expect(quietAfter(1, 4)).toBe(20_000);
+  });
+
+  it("measures from the first failure: when each location stopped calling it, its breaker, the hub, and the way back", () => {
     const aaa = new CallerRecord("AAA", "");
     const bbb = new CallerRecord("BBB", "");
     attempts(aaa, X, "ok", 9_990); // before the outage: not counted
     attempts(aaa, X, "failed", 10_020, 10_060, 10_100, 10_140, 10_180);
     aaa.breaker(10_181, X, "closed", "open");
-    attempts(bbb, Y, "ok", 10_030);
+    attempts(aaa, X, "failed", 12_200); // a half-open probe
     attempts(bbb, X, "failed", 10_300, 10_700);
     bbb.excluded(11_500, [X], [X, Y]);
-    attempts(bbb, X, "failed", 13_000); // a probe while it is still down
+    busy(aaa, 10_000, 33_000);
+    busy(bbb, 10_000, 33_000);
     attempts(aaa, X, "ok", 31_000);
     attempts(bbb, X, "ok", 32_500);
     const events = [
@@ -54,29 +71,28 @@ describe("the outage's story", () => {
       hubEvent(32_000, "global", "up", "up from 3 of 3 vantage points"),
     ];
     const outage = measureOutage(facts(aaa, bbb, events, 30_000));
-    expect(outage.kind).toBe("measured");
-    if (outage.kind !== "measured") return;
+    if (outage.kind !== "measured") throw new Error(outage.kind);
     expect(outage.first).toMatchObject({
       name: "AAA",
       firstFailureAt: 10_020,
+      stoppedAt: 10_180,
+      failures: 5,
+      probes: 1,
       breakerOpenAt: 10_181,
-      heldOutAt: 10_181,
-      heldOutBy: "its own breaker",
-      failuresBeforeHeldOut: 5,
-      probes: 0,
+      gateClosedAt: null,
       hubDownAt: 10_400,
       hubDownOn: "reports",
       backAt: 31_000,
     });
+    // BBB stopped after two failures, before anything told it to (p2c stops picking it).
     expect(outage.others[0]).toMatchObject({
       name: "BBB",
       firstFailureAt: 10_300,
+      stoppedAt: 10_700,
+      failures: 2,
+      probes: 0,
       breakerOpenAt: null,
       gateClosedAt: 11_500,
-      heldOutAt: 11_500,
-      heldOutBy: "the hub's verdict",
-      failuresBeforeHeldOut: 2,
-      probes: 1,
       hubDownOn: "heartbeats",
       backAt: 32_500,
     });
@@ -87,34 +103,36 @@ describe("the outage's story", () => {
     for (const line of text.split("\n")) expect(line.length).toBeLessThanOrEqual(100);
     const flat = text.replace(/\s+/g, " ");
     expect(flat).toContain("AAA met it first, with a failed attempt at 10.02 s");
+    expect(flat).toContain("before a pause of 1.0 s");
     expect(flat).toContain(
       "down for AAA +0.38s (its calls), BBB +0.88s (its edge heartbeats); for everyone +0.93s",
     );
     expect(flat).toContain(
-      "AAA held it out +0.16s, by its own breaker, after 5 failed attempts of its own; the hub's verdict never reached it",
+      "AAA stopped calling it +0.16s, after 5 failed attempts, then sent 1 probe; its breaker opened +0.16s; the hub's verdict reached it never.",
     );
     expect(flat).toContain(
-      "BBB held it out +1.48s, by the hub's verdict, after 2 failed attempts of its own; its own breaker never opened; then 1 probe while",
+      "BBB stopped calling it +0.68s, after 2 failed attempts, then sent 0 probes; its breaker opened never; the hub's verdict reached it +1.48s.",
     );
     expect(flat).toContain(
       "the hub said up +2.00s after it listened again; calls to it succeeded again from AAA +1.00s, BBB +2.50s",
     );
   });
 
-  it("names the location that failed first, whichever it is, and says when one never stopped calling", () => {
+  it("names the location that failed first, whichever it is, and says when one kept calling to the end", () => {
     const aaa = new CallerRecord("AAA", "");
     const bbb = new CallerRecord("BBB", "");
-    attempts(aaa, X, "failed", 10_500);
-    attempts(bbb, X, "failed", 10_100, 10_200);
-    bbb.breaker(10_250, X, "closed", "open");
+    for (let t = 10_000; t < 12_000; t += 200) attempts(aaa, X, "failed", t);
+    attempts(bbb, X, "failed", 9_900, 10_100); // the one before the outage does not count
+    busy(bbb, 10_000, 12_000);
     const outage = measureOutage(facts(aaa, bbb, [], null));
     if (outage.kind !== "measured") throw new Error(outage.kind);
-    expect(outage.first.name).toBe("BBB");
-    expect(outage.others[0]!.heldOutAt).toBeNull();
+    expect(outage.first.name).toBe("AAA");
+    expect(outage.first.stoppedAt).toBeNull();
+    expect(outage.others[0]).toMatchObject({ name: "BBB", stoppedAt: 10_100, failures: 1 });
     const flat = outageLines(outage).join(" ").replace(/\s+/g, " ");
     expect(flat).toContain("was still down at the end");
-    expect(flat).toContain("AAA did not stop calling it (1 failed attempt)");
-    expect(flat).toContain("The hub judged it down for BBB never, AAA never; for everyone never");
+    expect(flat).toContain("AAA did not stop calling it (10 failed attempts)");
+    expect(flat).toContain("The hub judged it down for AAA never, BBB never; for everyone never");
   });
 
   it("ignores a breaker that opened before the outage began", () => {

@@ -59,6 +59,7 @@ function input(): SummaryInput {
     locations: [aaa, bbb],
     hubEvents: [],
     startedAtEpoch: 0,
+    quietMs: 1_000,
   };
 }
 
