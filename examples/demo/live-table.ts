@@ -68,9 +68,9 @@ const UPSTREAM_COLUMNS: Column[] = [
   { title: LOCATIONS[0], width: 4, group: "hub verdict" },
   { title: LOCATIONS[1], width: 4, group: "hub verdict" },
   { title: "all", width: 8, group: "hub verdict" },
-  { title: "share", width: 5, align: "right", group: "last 10 s" },
-  { title: "p50", width: 4, align: "right", group: "last 10 s" },
-  { title: "p99", width: 5, align: "right", group: "last 10 s" },
+  { title: "share", width: 5, align: "right", group: "last 5 s" },
+  { title: "p50", width: 4, align: "right", group: "last 5 s" },
+  { title: "p99", width: 5, align: "right", group: "last 5 s" },
   { title: "failed", width: 6, align: "right" },
   { title: "avail", width: 6, align: "right", group: "hub figures" },
   { title: "MTBF", width: 6, align: "right", group: "hub figures" },
@@ -92,7 +92,7 @@ const CALLER_COLUMNS: Column[] = [
 
 /** Lines of the legend under the upstream table. */
 export const LEGEND = [
-  "share, p50, p99 (ms): AAA's and BBB's attempts over the last 10 s; failed: their failed",
+  "share, p50, p99 (ms): AAA's and BBB's attempts over the last 5 s; failed: their failed",
   "attempts since the start; avail, MTBF, MTTR: the hub's figures over the run.",
 ];
 

@@ -13,7 +13,7 @@ import type { StoryLine } from "./story";
 import type { DemoUpstreams } from "./upstreams";
 
 /** The window of the live share and latency figures, ms. */
-export const RECENT_MS = 10_000;
+export const RECENT_MS = 5_000;
 
 /** What a frame is gathered from. */
 export interface ViewSources {
