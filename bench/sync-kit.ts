@@ -51,11 +51,16 @@ export async function put(hub: LocalHub, service: string, upstreams: unknown[]):
   });
   if (!res.ok) throw new Error(`config: ${res.status} ${await res.text()}`);
 }
-export async function globalVerdict(hub: LocalHub, service: string): Promise<string> {
-  const res = await fetch(`${hub.url}/v1/services/${service}/health`, {
+/**
+ * Whether the service's object has called its first upstream down: a global verdict event
+ * in its log (read from the object itself, not from a location's copy of the snapshot).
+ */
+export async function hubCallsDown(hub: LocalHub, service: string): Promise<boolean> {
+  const res = await fetch(`${hub.url}/v1/services/${service}/events?limit=20`, {
     headers: { authorization: `Bearer ${hub.tokens.read}` },
   });
-  return ((await res.json()) as { upstreams: Array<{ verdict: string }> }).upstreams[0]!.verdict;
+  const { events } = (await res.json()) as { events: Array<{ scope: string; to: string }> };
+  return events.some((e) => e.scope === "global" && e.to === "down");
 }
 
 export function syncClient(

@@ -14,7 +14,8 @@
  *
  *   npm run bench:sync            RUNS=5 (propagation and drain runs), COST_MS=15000 (per cost
  *                                 run), SECTIONS=propagation,drain,cost,broken,cpu,
- *                                 HUB_LAYER=on,off (the hub's location layer; default on)
+ *                                 HUB_LAYER=on,off (the hub's location layer; default on;
+ *                                 with both, propagation and drain alternate run by run)
  *
  * Not part of `npm test`.
  */
@@ -25,7 +26,7 @@ import {
   brokenHub,
   configure,
   drive,
-  globalVerdict,
+  hubCallsDown,
   percentile as p,
   put,
   serve,
@@ -38,64 +39,84 @@ const RUNS = Number(process.env.RUNS ?? 5);
 const COST_MS = Number(process.env.COST_MS ?? 15_000);
 const COST_RUNS = 3;
 
-async function propagation(hub: LocalHub) {
-  const rows: Array<Array<string | number>> = [];
-  for (let run = 1; run <= RUNS; run++) {
-    const [x, y] = await Promise.all([serve(503), serve()]);
-    const service = await configure(hub, [{ url: x.url, healthPath: "/health" }, y.url]);
-    const sync = { hub: hub.url, service, token: hub.tokens.report };
-    const b = syncClient([x.url, y.url], { ...sync, colo: "BBB" });
-    // B is up and synced, the hub's heartbeats see X up; A starts anywhere in B's refresh cycle.
-    await sleep(2_000 + Math.random() * 2_000);
-    const a = syncClient([x.url, y.url], { ...sync, colo: "AAA" });
-    const firstFailure = performance.now();
-    const calls = drive(a.client, `${x.url}/api`, 20);
-    let hubDown = Number.NaN;
-    let bAvoids = Number.NaN;
-    while (Number.isNaN(bAvoids) && performance.now() - firstFailure < 15_000) {
-      if (Number.isNaN(hubDown) && (await globalVerdict(hub, service)) === "down")
-        hubDown = performance.now() - firstFailure;
-      if (b.client.stats().upstreams[0]!.hub?.gate === "down")
-        bAvoids = performance.now() - firstFailure;
-      await sleep(10);
-    }
-    await calls.stop();
-    rows.push([run, fmt(hubDown, 0), fmt(bAvoids, 0)]);
-    await Promise.all([a.client.close(), b.client.close()]);
-    await Promise.all([x.close(), y.close()]);
+/** One propagation run: A's first failure → the hub's object calls X down, → B stops sending to X, ms. */
+async function propagationRun(hub: LocalHub): Promise<[number, number]> {
+  const [x, y] = await Promise.all([serve(503), serve()]);
+  const service = await configure(hub, [{ url: x.url, healthPath: "/health" }, y.url]);
+  const sync = { hub: hub.url, service, token: hub.tokens.report };
+  const b = syncClient([x.url, y.url], { ...sync, colo: "BBB" });
+  // B is up and synced, the hub's heartbeats see X up; A starts anywhere in B's refresh cycle.
+  await sleep(2_000 + Math.random() * 2_000);
+  const a = syncClient([x.url, y.url], { ...sync, colo: "AAA" });
+  const firstFailure = performance.now();
+  const calls = drive(a.client, `${x.url}/api`, 20);
+  let hubDown = Number.NaN;
+  let bAvoids = Number.NaN;
+  while (Number.isNaN(bAvoids) && performance.now() - firstFailure < 15_000) {
+    if (Number.isNaN(hubDown) && (await hubCallsDown(hub, service)))
+      hubDown = performance.now() - firstFailure;
+    if (b.client.stats().upstreams[0]!.hub?.gate === "down")
+      bAvoids = performance.now() - firstFailure;
+    await sleep(10);
   }
-  return rows;
+  await calls.stop();
+  await Promise.all([a.client.close(), b.client.close()]);
+  await Promise.all([x.close(), y.close()]);
+  return [hubDown, bAvoids];
 }
 
-async function drain(hub: LocalHub) {
-  const rows: Array<Array<string | number>> = [];
-  for (let run = 1; run <= RUNS; run++) {
-    const [x, y] = await Promise.all([serve(), serve()]);
-    const upstreams = [
-      { url: x.url, healthPath: "/health" },
-      { url: y.url, healthPath: "/health" },
-    ];
-    const service = await configure(hub, upstreams);
-    // Round robin: half the calls go to X until the drain reaches the client.
-    const c = syncClient(
-      [x.url, y.url],
-      { hub: hub.url, service, token: hub.tokens.report },
-      { balancer: "round-robin" },
-    );
-    const calls = drive(c.client, "/api", 20);
-    await sleep(2_000 + Math.random() * 2_000); // anywhere in the refresh cycle
-    const changed = performance.now();
-    await put(hub, service, [{ ...upstreams[0], drain: true }, upstreams[1]]);
-    await sleep(5_000);
-    const before = x.calls;
-    await sleep(1_000);
-    await calls.stop();
-    rows.push([run, fmt(x.lastCallAt - changed, 0), x.calls - before]);
-    await c.client.close();
-    await Promise.all([x.close(), y.close()]);
-  }
-  return rows;
+/** One drain run: config change → the last call to the drained upstream (ms), calls to it afterwards. */
+async function drainRun(hub: LocalHub): Promise<[number, number]> {
+  const [x, y] = await Promise.all([serve(), serve()]);
+  const upstreams = [
+    { url: x.url, healthPath: "/health" },
+    { url: y.url, healthPath: "/health" },
+  ];
+  const service = await configure(hub, upstreams);
+  // Round robin: half the calls go to X until the drain reaches the client.
+  const c = syncClient(
+    [x.url, y.url],
+    { hub: hub.url, service, token: hub.tokens.report },
+    { balancer: "round-robin" },
+  );
+  const calls = drive(c.client, "/api", 20);
+  await sleep(2_000 + Math.random() * 2_000); // anywhere in the refresh cycle
+  const changed = performance.now();
+  await put(hub, service, [{ ...upstreams[0], drain: true }, upstreams[1]]);
+  await sleep(5_000);
+  const before = x.calls;
+  await sleep(1_000);
+  await calls.stop();
+  await c.client.close();
+  await Promise.all([x.close(), y.close()]);
+  return [x.lastCallAt - changed, x.calls - before];
 }
+
+/**
+ * RUNS runs of `once` against each hub, run by run, the first hub of each run rotating, so
+ * that a busy moment of the shared machine hits every layer alike. Rows: the run, then
+ * each hub's figures side by side.
+ */
+async function sideBySide(hubs: Hubs, once: (hub: LocalHub) => Promise<number[]>) {
+  const results = hubs.map(() => [] as number[][]);
+  for (let run = 0; run < RUNS; run++) {
+    for (let k = 0; k < hubs.length; k++) {
+      const i = (run + k) % hubs.length;
+      results[i]!.push(await once(hubs[i]![1]));
+    }
+  }
+  const rows = results[0]!.map((_, run) => [
+    run + 1,
+    ...results.flatMap((r) => r[run]!.map((v) => fmt(v, 0))),
+  ]);
+  return { rows, results };
+}
+
+/** Column headers, per hub when there are several. */
+const perHub = (hubs: Hubs, columns: string[]) =>
+  hubs.length === 1
+    ? columns
+    : hubs.flatMap(([layer]) => columns.map((column) => `layer ${layer}: ${column}`));
 
 interface CostRun {
   cpu: number;
@@ -273,48 +294,64 @@ async function cpu(hub: LocalHub) {
   ]);
 }
 
-const SECTIONS: Array<[string, (hub: LocalHub) => Promise<void>]> = [
+type Hubs = Array<[layer: string, hub: LocalHub]>;
+
+/** Runs `run` against each hub in turn, under a heading naming its layer when there are several. */
+const eachHub = (run: (hub: LocalHub) => Promise<void>) => async (hubs: Hubs) => {
+  for (const [layer, hub] of hubs) {
+    if (hubs.length > 1) console.log(`\n### Hub with the location layer ${layer}`);
+    await run(hub);
+  }
+};
+
+const SECTIONS: Array<[string, (hubs: Hubs) => Promise<void>]> = [
   [
     "propagation",
-    async (hub) => {
+    async (hubs) => {
       console.log(
         `\nPropagation (${RUNS} runs; default intervals: report 2 s, refresh 2 s; A calls X every 20 ms; B started at a random point of its refresh cycle)\n`,
       );
-      const rows = await propagation(hub);
+      const { rows, results } = await sideBySide(hubs, propagationRun);
       printTable(
-        ["run", "A's first failure → hub says down, ms", "→ B stops sending to X, ms"],
+        [
+          "run",
+          ...perHub(hubs, ["A's first failure → hub says down, ms", "→ B stops sending to X, ms"]),
+        ],
         rows,
       );
-      const times = rows.map((row) => Number(row[2]));
-      console.log(
-        `median ${fmt(median(times), 0)} ms, max ${fmt(Math.max(...times), 0)} ms (goal ≤ 5000)`,
-      );
+      for (const [i, [layer]] of hubs.entries()) {
+        const times = results[i]!.map((r) => r[1]!);
+        console.log(
+          `layer ${layer}: median ${fmt(median(times), 0)} ms, max ${fmt(Math.max(...times), 0)} ms (goal ≤ 5000, plus one relay flush with the layer on)`,
+        );
+      }
     },
   ],
   [
     "drain",
-    async (hub) => {
+    async (hubs) => {
       console.log(
         `\nDrain (${RUNS} runs; a client calling every 20 ms, round robin; config changed at a random point of its refresh cycle)\n`,
       );
-      printTable(
-        ["run", "config change → last call to the drained upstream, ms", "calls to it afterwards"],
-        await drain(hub),
-      );
+      const columns = [
+        "config change → last call to the drained upstream, ms",
+        "calls to it after",
+      ];
+      printTable(["run", ...perHub(hubs, columns)], (await sideBySide(hubs, drainRun)).rows);
     },
   ],
   [
     "cost",
-    async (hub) => {
+    eachHub(async (hub) => {
       console.log(
         `\nCost per client (~50 calls/s to an in-memory transport; ${COST_RUNS} runs of ${fmt(COST_MS / 1000, 0)} s each with sync on and off, alternating, each client in its own process after a 2 s warm-up)\n`,
       );
       printTable(["what", "per client"], await cost(hub));
-    },
+    }),
   ],
   [
     "broken",
-    async (hub) => {
+    eachHub(async (hub) => {
       console.log(
         "\nA broken hub: a fresh client, 8 callers for 3 s; 6 rounds, each row once per round in rotating order\n",
       );
@@ -322,30 +359,34 @@ const SECTIONS: Array<[string, (hub: LocalHub) => Promise<void>]> = [
         ["hub", "calls", "errors", "p50 ms", "p99 ms", "max ms", "hub events 'unreachable'"],
         await offPath(hub),
       );
-    },
+    }),
   ],
   [
     "cpu",
-    async (hub) => {
+    eachHub(async (hub) => {
       console.log(
         "\nCPU per call, in-memory transport (100,000 sequential calls × 7 interleaved rounds, median)\n",
       );
       printTable(["client", "µs / call", "added µs / call"], await cpu(hub));
-    },
+    }),
   ],
 ];
 
 // SECTIONS=cost,cpu runs only those. HUB_LAYER=on,off runs them against a hub with the
-// location layer on (the default: snapshot copies, relays) and then with it off.
+// location layer on (the default: snapshot copies, relays) and one with it off, both
+// started at once: propagation and drain alternate between them run by run (one table,
+// side by side), the other sections run against each in turn.
 const only = process.env.SECTIONS?.split(",");
 const OFF = { HUB_SNAPSHOT_CACHE_MS: "0", HUB_RELAY_FLUSH_MS: "0" };
-for (const layer of (process.env.HUB_LAYER ?? "on").split(",")) {
-  console.log(`\n## Hub with the location layer ${layer}`);
-  const hub = await startLocalHub({ direct: true, vars: layer === "off" ? OFF : {} });
-  try {
-    for (const [name, run] of SECTIONS)
-      if (only === undefined || only.includes(name)) await run(hub);
-  } finally {
-    await hub.stop();
+const hubs: Hubs = [];
+try {
+  for (const layer of (process.env.HUB_LAYER ?? "on").split(",")) {
+    const hub = await startLocalHub({ direct: true, vars: layer === "off" ? OFF : {} });
+    hubs.push([layer, hub]);
   }
+  console.log(`\n## Hub with the location layer ${hubs.map(([layer]) => layer).join(" / ")}`);
+  for (const [name, run] of SECTIONS)
+    if (only === undefined || only.includes(name)) await run(hubs);
+} finally {
+  for (const [, hub] of hubs) await hub.stop();
 }

@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { HubUpstreamReport } from "../../src/protocol";
 import type { Issue } from "../http/errors";
 import type { ReportEntry } from "../http/schemas";
+import { EarlyFlush } from "../model/early-flush";
 import { locationSettings } from "../model/location-settings";
 import {
   addToRelayBatch,
@@ -24,7 +25,9 @@ type Known = RelayInfo & { at: number; accepted: Set<string>; refusing: Set<stri
  * merges them in memory (counts summed exactly, out-of-rotation states as a decayed
  * tally) and writes them to the service's `HealthHub` in one batch when its alarm fires,
  * `relayFlushMs` after the first entry since the last flush. So a location costs the
- * service's object one write per flush, whatever its number of clients.
+ * service's object one write per flush, whatever its number of clients. An entry that
+ * takes an upstream out of rotation for the first time flushes at once ({@link EarlyFlush}),
+ * so a location's first failure is not held back by the interval.
  *
  * It stores nothing but that alarm: what waits in memory is lost if the relay is
  * (at most one flush of reports). A flush whose delivery failed is resent with the same id,
@@ -50,6 +53,7 @@ export class HubRelay extends DurableObject<Env> {
   private unknownAt = Number.NEGATIVE_INFINITY;
   private asking: Promise<Known | Refusal> | null = null;
   private flushes = 0;
+  private readonly early = new EarlyFlush();
   private readonly instance = crypto.randomUUID();
 
   /**
@@ -80,8 +84,9 @@ export class HubRelay extends DurableObject<Env> {
     }
     const issues = issuesOf(known, entries);
     if (issues.length > 0) return { ok: false, status: 400, error: "invalid report", issues };
-    addToRelayBatch(this.batch, entries, Date.now());
-    await this.arm();
+    const at = Date.now();
+    addToRelayBatch(this.batch, entries, at);
+    await this.arm(this.early.due(entries, at, locationSettings(this.env).relayFlushMs));
     return known.version;
   }
 
@@ -112,10 +117,12 @@ export class HubRelay extends DurableObject<Env> {
     return this.env.HUB.get(this.env.HUB.idFromName(this.service));
   }
 
-  private async arm(): Promise<void> {
+  /** Sets the flush alarm, one interval from now, or for now when `early`. */
+  private async arm(early = false): Promise<void> {
     const was = this.armed;
-    if (was === true) return;
     this.armed = true;
+    if (early) return this.ctx.storage.setAlarm(Date.now());
+    if (was === true) return;
     // A relay that was evicted and restarted may find the alarm it set before still set.
     if (was === null && (await this.ctx.storage.getAlarm()) !== null) return;
     const { relayFlushMs } = locationSettings(this.env);

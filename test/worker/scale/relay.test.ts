@@ -1,5 +1,5 @@
 import { runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { HubError, HubReportAck, HubSnapshot, HubUpstreamReport } from "../../../src/protocol";
 import { call, configure, hubOf, report, TOKENS, uniqueService, upstream } from "../helpers";
 import { countedAt, flushRelay, loadOf, relayAlarm, relayOf, stateOf } from "./scale-helpers";
@@ -116,6 +116,32 @@ describe("location relays", () => {
     await post(service, "AMS", [entry(A, 11, 1)]);
     expect(await relayAlarm(service, "AMS")).not.toBeNull();
   });
+
+  it("flushes at once when an entry takes an upstream out of rotation, with every report merged so far", async () => {
+    const service = await newService();
+    await post(service, "AMS", [entry(A, 1, 1)]);
+    expect(await relayAlarm(service, "AMS")).toBeGreaterThan(Date.now() + FLUSH_MS / 2);
+    const tripped = { url: A, successes: 0, failures: 5, timeouts: 0 };
+    await post(service, "AMS", [{ ...tripped, outOfRotation: { answers: 1, unreachable: 0 } }]);
+    // The alarm now fires on its own, a minute early.
+    await vi.waitFor(async () => expect((await loadOf(service)).flushes).toBe(1), {
+      timeout: 15_000,
+      interval: 20,
+    });
+    expect(await loadOf(service)).toMatchObject({ relayed: 2, reports: 0 });
+    expect(await countedAt(service, A, "AMS")).toMatchObject({
+      failures: 5 + entry(A, 1, 1).failures,
+    });
+
+    // The same upstream still out, and another one out within the interval: both wait for
+    // the regular flush.
+    await post(service, "AMS", [{ ...tripped, outOfRotation: { answers: 1, unreachable: 0 } }]);
+    await post(service, "AMS", [
+      { ...tripped, url: B, outOfRotation: { answers: 0, unreachable: 1 } },
+    ]);
+    expect(await relayAlarm(service, "AMS")).toBeGreaterThan(Date.now() + FLUSH_MS / 2);
+    expect((await loadOf(service)).flushes).toBe(1);
+  }, 20_000);
 
   it("shows relayed reports in the snapshot only after the flush", async () => {
     const service = await newService();
