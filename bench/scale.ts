@@ -327,6 +327,8 @@ async function runRow(hub: LocalHub, L: number, C: number, k: number, off = fals
   let window = await measure();
   for (let tries = 1; window === null && tries < 3; tries++) {
     restarts++;
+    // Its versions jumped: copies and relays take an interval to catch up.
+    await sleep(period);
     window = await measure();
   }
   if (window === null)
