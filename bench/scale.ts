@@ -12,7 +12,9 @@
  * Simulated clients are request generators that behave like `hubSync()` at its defaults:
  * each reads the snapshot every 2 s with If-None-Match (with a report token, so probe
  * leases come to them; a lease holder posts its heartbeat results at once) and posts a
- * report batch every 2 s, at a random phase. Two cores cannot serve 15,000 clients at
+ * report batch every 2 s, at a random phase. Each location starts asking for leases at a
+ * random point of the first heartbeat interval, so lease rounds are spread as they would
+ * be in a fleet that did not start all at once. Two cores cannot serve 15,000 clients at
  * those intervals, so a row that would load the local runtime beyond MAX_RATE requests a
  * second (clients' requests, plus about 4 per location for its copy's revalidation) runs
  * time-dilated by k: the clients' intervals, the hub's snapshot cache and relay flush
@@ -225,9 +227,17 @@ async function runRow(hub: LocalHub, L: number, C: number, k: number, off = fals
       errorKinds.set(kind, (errorKinds.get(kind) ?? 0) + 1);
     }).finally(() => void inFlight--);
   };
+  // Each location joins the lease rounds at its own point of the first heartbeat interval
+  // (reading with the read token until then): started together, all locations would take
+  // their leases in the same moment of every interval, and a window would hold all of
+  // them or none. Spread, a window holds its length's share of them.
+  const leasesFrom = Array.from({ length: L }, () => Math.random() * HEARTBEAT_MS * k);
   const read = async (i: number) => {
-    const colo = colos[Math.floor(i / C)]!;
-    const headers: Record<string, string> = { authorization: `Bearer ${hub.tokens.report}` };
+    const location = Math.floor(i / C);
+    const colo = colos[location]!;
+    const mayLease = performance.now() - start >= leasesFrom[location]!;
+    const token = mayLease ? hub.tokens.report : hub.tokens.read;
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (etags[i]) headers["if-none-match"] = etags[i]!;
     const watch = i === probe && trippedAt > 0 && seenDownAt === 0;
     const leased = (etag: string | null) => etag?.includes("-") ?? false;
