@@ -24,26 +24,19 @@ function entry(url: string, i: number, j: number): HubUpstreamReport {
   };
 }
 
+/** What the object must hold after `entries`, summed here independently of the relay's merge. */
 function sums(entries: HubUpstreamReport[]) {
-  const s = {
-    successes: 0,
-    failures: 0,
-    networkErrors: 0,
-    timeouts: 0,
-    latencySum: 0,
-    latencyCount: 0,
-    latencyMax: 0,
+  const total = (of: (e: HubUpstreamReport) => number | undefined) =>
+    entries.reduce((sum, e) => sum + (of(e) ?? 0), 0);
+  return {
+    successes: total((e) => e.successes),
+    failures: total((e) => e.failures),
+    networkErrors: total((e) => e.networkErrors),
+    timeouts: total((e) => e.timeouts),
+    latencySum: total((e) => e.latency?.sumMs),
+    latencyCount: total((e) => e.latency?.count),
+    latencyMax: Math.max(0, ...entries.map((e) => e.latency?.maxMs ?? 0)),
   };
-  for (const e of entries) {
-    s.successes += e.successes;
-    s.failures += e.failures;
-    s.networkErrors += e.networkErrors ?? 0;
-    s.timeouts += e.timeouts;
-    s.latencySum += e.latency?.sumMs ?? 0;
-    s.latencyCount += e.latency?.count ?? 0;
-    s.latencyMax = Math.max(s.latencyMax, e.latency?.maxMs ?? 0);
-  }
-  return s;
 }
 
 async function newService(): Promise<string> {
