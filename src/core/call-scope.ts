@@ -1,5 +1,8 @@
 import type { Clock } from "../clock";
 import { TimeoutError } from "../errors/timeout-error";
+import type { Call } from "../types";
+import { triedUrls } from "./attempt";
+import { abortBody, abortReason, type CallerRelay, linkedBody, relayOf } from "./caller-relay";
 
 /**
  * Something in flight for a call that the caller's abort must reach: an attempt, a backoff
@@ -14,9 +17,9 @@ export interface Abortable {
  * signal, and whatever is in flight right now.
  *
  * Why one object per call instead of an `AbortSignal` chain: adding the first listener to a
- * signal costs ≈5 µs and `AbortSignal.any` ≈8 µs on Node, per call. The scope listens to the
- * caller's signal at most once per call, only when something abortable is tracked, and uses
- * itself as the listener (`handleEvent`) so no closure is allocated.
+ * signal costs ≈5 µs and `AbortSignal.any` ≈8 µs on Node, per call. The caller's signal has
+ * one listener for all the calls made with it (see `CallerRelay`); a call registers there
+ * only when something abortable is tracked.
  *
  * @example
  * ```ts
@@ -35,8 +38,16 @@ export class CallScope {
   totalTimeout = Infinity;
   /** Attempts sent so far (the transport counts them). */
   attempts = 0;
+  /**
+   * The error `fetch` raised for the caller's own request (see `judgeFailure`), which ends
+   * the call as an abort does; `undefined` while there is none.
+   */
+  refused: unknown = undefined;
+  /** Whether the refused request never left (fetch refused its input outright). */
+  unsent = false;
   #active: Abortable[] | undefined;
-  #listening = false;
+  #relay: CallerRelay | undefined;
+  #reason: unknown;
 
   constructor(clock: Clock, callerSignal: AbortSignal | undefined) {
     this.clock = clock;
@@ -53,9 +64,22 @@ export class CallScope {
     }
   }
 
-  /** True once the caller's signal has aborted. */
+  /** Ends the call for the caller's own request's sake (see {@link refused}). */
+  refuse(error: unknown, sent: boolean): void {
+    this.refused = error;
+    this.unsent = !sent;
+  }
+
+  /** True once the caller ended the call: their signal aborted, or fetch refused their request. */
   get callerAborted(): boolean {
-    return this.callerSignal?.aborted === true;
+    return this.refused !== undefined || this.callerSignal?.aborted === true;
+  }
+
+  /** What the call rejects with once {@link callerAborted}: the refusal, or the abort reason. */
+  get abortReason(): unknown {
+    if (this.refused !== undefined) return this.refused;
+    this.#reason ??= abortReason(this.callerSignal!);
+    return this.#reason;
   }
 
   /** Milliseconds left until the deadline (may be ≤ 0, or `Infinity`). */
@@ -69,9 +93,9 @@ export class CallScope {
    */
   track(item: Abortable): void {
     if (this.callerSignal === undefined) return;
-    if (!this.#listening) {
-      this.callerSignal.addEventListener("abort", this, { once: true });
-      this.#listening = true;
+    if (this.#relay === undefined) {
+      this.#relay = relayOf(this.callerSignal);
+      this.#relay.calls.add(this);
     }
     if (this.#active === undefined) this.#active = [item];
     else this.#active.push(item);
@@ -85,26 +109,37 @@ export class CallScope {
   }
 
   /** The caller's signal fired: abort everything in flight with the caller's reason. */
-  handleEvent(): void {
+  abortAll(): void {
     const active = this.#active;
     if (active === undefined) return;
-    const reason = this.callerSignal!.reason;
     this.#active = undefined;
+    const reason = this.abortReason;
     for (const item of active) item.abort(reason);
   }
 
   /**
-   * Ends the call and unhooks it from the caller's signal. Aborting after the headers still
-   * cancels the body, as with `fetch`: the transport's signal follows the caller's through
-   * `AbortSignal.any` (see `Attempt.signal`). Only where a runtime lacks `AbortSignal.any`
-   * does a returned response's attempt stay linked here instead.
+   * Ends the call. For a returned response whose body the transport may still be reading,
+   * the total deadline and the caller's abort keep reaching that body until it is no longer
+   * reachable (weakly: see `body-link.ts`), and the deadline's timer does not hold a process
+   * open on its own.
    */
-  finish(returnedResponse: boolean): void {
-    if (!this.#listening) return;
-    if (returnedResponse && typeof AbortSignal.any !== "function") return;
-    this.callerSignal!.removeEventListener("abort", this);
-    this.#listening = false;
+  finish(call: Call, response?: Response): void {
+    this.#relay?.calls.delete(this);
     this.#active = undefined;
+    if (response === undefined) return;
+    const ref = linkedBody(response);
+    if (ref === undefined) return;
+    if (this.deadline !== Infinity) {
+      // Primitives only: the timer must not keep the scope (or the request body) alive.
+      const { totalTimeout, attempts } = this;
+      const upstreams = triedUrls(call);
+      const expire = () => new TimeoutError("total", totalTimeout, attempts, upstreams);
+      this.clock.setTimeout(() => abortBody(ref, expire), this.deadline - this.clock.now(), true);
+    }
+    if (this.callerSignal !== undefined) {
+      this.#relay ??= relayOf(this.callerSignal);
+      this.#relay.add(ref);
+    }
   }
 
   /**
@@ -133,7 +168,7 @@ export class CallScope {
           Math.max(0, this.deadline - this.clock.now()),
         );
       }
-      if (this.callerAborted) return stop.abort(this.callerSignal!.reason);
+      if (this.callerAborted) return stop.abort(this.abortReason);
       this.track(stop);
       work.then(
         (value) => {
@@ -153,7 +188,7 @@ export class CallScope {
    * keeps it within the deadline (a retry that does not fit is not slept for).
    */
   sleep(ms: number): Promise<void> {
-    if (this.callerAborted) return Promise.reject(this.callerSignal!.reason);
+    if (this.callerAborted) return Promise.reject(this.abortReason);
     return new Promise<void>((resolve, reject) => {
       const sleeper = new Sleeper(this, resolve, reject);
       sleeper.timer = this.clock.setTimeout(() => sleeper.wake(), ms);
