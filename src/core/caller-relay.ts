@@ -120,7 +120,10 @@ const relays = new WeakMap<AbortSignal, CallerRelay>();
  */
 export function relayOf(signal: AbortSignal): CallerRelay {
   let relay = relays.get(signal);
-  if (relay === undefined) relays.set(signal, (relay = new CallerRelay(signal)));
+  if (relay === undefined) {
+    relay = new CallerRelay(signal);
+    relays.set(signal, relay);
+  }
   return relay;
 }
 
