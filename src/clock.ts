@@ -62,8 +62,6 @@ class SharedTimers {
   #armedAt = Infinity;
   /** Pending timers that are not weak. */
   #strong = 0;
-  /** Whether the armed runtime timer holds the process open (a new one does). */
-  #refed = true;
   readonly #fire = () => this.#run();
 
   set(callback: () => void, ms: number, weak = false): ManualTimer {
@@ -120,7 +118,6 @@ class SharedTimers {
       if (armed !== undefined) globalThis.clearTimeout(armed);
       this.#armedAt = due;
       this.#armed = globalThis.setTimeout(this.#fire, Math.max(0, due - now()));
-      this.#refed = true;
     }
     this.#idle();
   }
@@ -133,13 +130,7 @@ class SharedTimers {
    */
   #idle(): void {
     const armed = this.#armed;
-    const ref = this.#strong > 0;
-    if (armed === undefined || ref === this.#refed) return;
-    if (refTimer(armed, ref)) {
-      this.#refed = ref;
-      return;
-    }
-    if (this.#heap.size > 0) return;
+    if (armed === undefined || refTimer(armed, this.#strong > 0) || this.#heap.size > 0) return;
     globalThis.clearTimeout(armed);
     this.#armed = undefined;
     this.#armedAt = Infinity;

@@ -149,38 +149,7 @@ export class CallScope {
    */
   within<T>(work: Promise<T>, cancel: (reason: unknown) => void): Promise<T> {
     if (this.callerSignal === undefined && this.deadline === Infinity) return work;
-    return new Promise<T>((resolve, reject) => {
-      let timer: unknown;
-      const done = () => {
-        this.clock.clearTimeout(timer);
-        this.untrack(stop);
-      };
-      const stop: Abortable = {
-        abort: (reason) => {
-          done();
-          cancel(reason);
-          reject(reason);
-        },
-      };
-      if (this.deadline !== Infinity) {
-        timer = this.clock.setTimeout(
-          () => stop.abort(new TimeoutError("total", this.totalTimeout, this.attempts, [])),
-          Math.max(0, this.deadline - this.clock.now()),
-        );
-      }
-      if (this.callerAborted) return stop.abort(this.abortReason);
-      this.track(stop);
-      work.then(
-        (value) => {
-          done();
-          resolve(value);
-        },
-        (error) => {
-          done();
-          reject(error);
-        },
-      );
-    });
+    return this.#wait(work, this.deadline - this.clock.now(), cancel);
   }
 
   /**
@@ -188,34 +157,37 @@ export class CallScope {
    * keeps it within the deadline (a retry that does not fit is not slept for).
    */
   sleep(ms: number): Promise<void> {
-    if (this.callerAborted) return Promise.reject(this.abortReason);
-    return new Promise<void>((resolve, reject) => {
-      const sleeper = new Sleeper(this, resolve, reject);
-      sleeper.timer = this.clock.setTimeout(() => sleeper.wake(), ms);
-      this.track(sleeper);
+    return this.#wait(undefined, ms);
+  }
+
+  /** `work` (or, without work, the end of `ms`) unless the caller aborts or `ms` passes. */
+  #wait<T>(work: Promise<T> | undefined, ms: number, cancel?: (reason: unknown) => void) {
+    return new Promise<T>((resolve, reject) => {
+      let timer: unknown;
+      const done = (settle: (value: unknown) => void, value?: unknown) => {
+        if (timer !== undefined) this.clock.clearTimeout(timer);
+        this.untrack(item);
+        settle(value);
+      };
+      const item: Abortable = {
+        abort: (reason) => {
+          cancel?.(reason);
+          done(reject, reason);
+        },
+      };
+      if (this.callerAborted) return item.abort(this.abortReason);
+      if (ms !== Infinity) {
+        const expire = () => new TimeoutError("total", this.totalTimeout, this.attempts, []);
+        timer = this.clock.setTimeout(
+          work === undefined ? () => done(resolve as () => void) : () => item.abort(expire()),
+          Math.max(0, ms),
+        );
+      }
+      this.track(item);
+      work?.then(
+        (value) => done(resolve as (value: unknown) => void, value),
+        (error) => done(reject, error),
+      );
     });
-  }
-}
-
-class Sleeper implements Abortable {
-  timer: unknown;
-  readonly #scope: CallScope;
-  readonly #resolve: () => void;
-  readonly #reject: (reason: unknown) => void;
-
-  constructor(scope: CallScope, resolve: () => void, reject: (reason: unknown) => void) {
-    this.#scope = scope;
-    this.#resolve = resolve;
-    this.#reject = reject;
-  }
-
-  wake(): void {
-    this.#scope.untrack(this);
-    this.#resolve();
-  }
-
-  abort(reason: unknown): void {
-    this.#scope.clock.clearTimeout(this.timer);
-    this.#reject(reason);
   }
 }

@@ -378,6 +378,16 @@ describe("errors", () => {
     await client.close();
   });
 
+  it("sends a replayable body with a caller signal and no total deadline", async () => {
+    const pair = await setup(echo, { timeout: { total: false } });
+    const signal = new AbortController().signal;
+    const init = { method: "PUT", body: "x", signal };
+    const plain = await pair.fetch("/put", init);
+    const ours = await pair.clientFetch("/put", init);
+    expect(ours.outcome).toEqual(plain.outcome);
+    expect(ours.outcome).toMatchObject({ status: 200 });
+  });
+
   it("keeps lower-case methods as fetch sends them", async () => {
     const pair = await setup(echo);
     const plain = await pair.fetch("/m", { method: "patch", body: "x" });
