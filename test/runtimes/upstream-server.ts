@@ -43,6 +43,8 @@ const TYPES: Record<string, string> = {
  *   ones answer at once;
  * - `GET /__state?key=K`: `{ hits, aborted }` for `K` (`aborted`: requests whose client hung
  *   up before the answer, e.g. a losing hedge);
+ * - `GET /stall?key=K`: headers and a first chunk at once, then the body stalls for 3 s;
+ * - `ANY /echo`: 200 `{ method, path, headers }`;
  * - `GET <prefix>…` for each static root (the built package, the scenario, a page);
  * - anything else: 200 `{ path }`.
  *
@@ -70,6 +72,24 @@ export async function startUpstreamServer(roots: StaticRoot[] = []): Promise<Ups
 
     const state = keys.get(key) ?? { hits: 0, aborted: 0 };
     if (path === "/__state") return json(res, 200, keys.get(key) ?? { hits: 0, aborted: 0 });
+    if (path === "/echo") return json(res, 200, { method: req.method, path, headers: req.headers });
+    if (path === "/stall") {
+      keys.set(key, state);
+      state.hits++;
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("first ");
+      const timer = setTimeout(() => {
+        held.delete(timer);
+        res.end("last");
+      }, HELD_MS);
+      held.add(timer);
+      res.on("close", () => {
+        if (!res.writableEnded) state.aborted++;
+        clearTimeout(timer);
+        held.delete(timer);
+      });
+      return;
+    }
     if (path === "/flaky" || path === "/hedge") {
       keys.set(key, state);
       state.hits++;
