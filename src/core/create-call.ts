@@ -58,11 +58,11 @@ export function createCall(
     url = input;
   } else if (input instanceof URL) {
     url = input.href;
+  } else if (input == null) {
+    throw new TypeError(`fetch input must be a string, URL or Request, got ${input}`);
   } else if (isRequest(input)) {
     url = input.url;
     base = fromRequest(input, init);
-  } else if (input == null) {
-    throw new TypeError(`fetch input must be a string, URL or Request, got ${input}`);
   } else {
     url = `${input as object}`;
   }
@@ -106,8 +106,11 @@ export function createCall(
 /** The init of a call made without one: shared, never mutated. */
 export const EMPTY_INIT: RequestInit = Object.freeze({});
 
-function isRequest(input: unknown): input is Request {
-  return typeof Request !== "undefined" && input instanceof Request;
+// By shape, not `instanceof`: a Request of another realm or library (undici's own) is one too.
+function isRequest(input: object): input is Request {
+  return (
+    typeof (input as Request).url === "string" && typeof (input as Request).method === "string"
+  );
 }
 
 // Every field a Request can carry besides its url and body. Runtimes leave the fields they
@@ -122,6 +125,7 @@ function fromRequest(
   request: Request,
   init: ResilientRequestInit | undefined,
 ): ResilientRequestInit {
+  if (request.bodyUsed) throw new TypeError("the Request's body was already read");
   const taken: Record<string, unknown> = {};
   for (const key of REQUEST_FIELDS) {
     const value = (request as unknown as Record<string, unknown>)[key];

@@ -27,10 +27,15 @@ export function judgeFailure(call: Call, error: unknown): void {
   if (refused !== undefined) {
     scope.attempts--;
     scope.refuse(error, false);
-  } else if (/redirect|integrity/i.test(`${error.message} ${(error.cause as Error)?.message}`)) {
+  } else if (ANSWERED.test(`${error.message} ${(error.cause as Error)?.message}`)) {
     scope.refuse(error, true);
   }
 }
+
+// How each runtime words it (Node in `cause`): precise phrases, since Deno and Bun put the
+// request's URL in their messages too, and a path may well contain "redirect".
+const ANSWERED =
+  /unexpected ?redirect|redirect count exceeded|too ?many ?redirects|number of redirects|redirect mode is set to .error|integrity mismatch/i;
 
 /**
  * The `TypeError` this runtime's `Request` constructor throws for `(url, init)`, or

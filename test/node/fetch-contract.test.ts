@@ -262,6 +262,43 @@ describe("a Request's fields", () => {
     await server.close();
   });
 
+  it("rejects a Request whose body was already read, as fetch does, sending nothing", async () => {
+    const pair = await setup(echo);
+    const used = async () => {
+      const request = new Request(`${pair.server.url}/u`, { method: "POST", body: "x" });
+      await request.text();
+      return request;
+    };
+    const plain = describeError(await fetch(await used()).catch((e: unknown) => e));
+    const ours = await pair.clientFetch(await used());
+    expect(plain.error).toBe("TypeError");
+    expect(ours.outcome).toMatchObject({ error: "TypeError" });
+    expect(ours.requests).toBe(0);
+  });
+
+  it("takes a Request of another realm or library by its shape", async () => {
+    const pair = await setup(echo);
+    const native = new Request(`${pair.server.url}/shape`, {
+      method: "PUT",
+      headers: { "x-kept": "1" },
+    });
+    // What a Request from undici's package or another realm looks like from here.
+    const foreign = {
+      url: native.url,
+      method: native.method,
+      headers: native.headers,
+      redirect: native.redirect,
+      body: null,
+      bodyUsed: false,
+    };
+    const ours = await pair.clientFetch(foreign as unknown as Request);
+    expect(JSON.parse(ours.outcome.body!)).toMatchObject({
+      method: "PUT",
+      url: "/shape",
+      headers: { "x-kept": "1" },
+    });
+  });
+
   it("ignores init members set to undefined, as fetch does", async () => {
     const pair = await setup(echo);
     const post = () =>
