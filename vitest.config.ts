@@ -1,6 +1,12 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
+// Tests reach loopback only. For everything vitest starts (Miniflare, `wrangler dev`, Deno):
+// no wrangler telemetry, no download of Cloudflare's `cf` object, no Deno update check.
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+process.env.DENO_NO_UPDATE_CHECK = "1";
+
 // One project per environment. The hub's Workers-pool project and the runtime (e2e)
 // project are added next to "node" by the issues that bring them.
 export default defineConfig({

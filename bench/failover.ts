@@ -3,8 +3,15 @@
  * connections from 20 s to 50 s, `b` answers 503 from 70 s to 90 s. How many callers notice,
  * how many extra attempts it costs, how fast the bad upstream is taken out and let back in,
  * and the availability figures the client reports, with the guard (breakers + outlier
- * ejection) on and off. Everything is measured from the client's events. Virtual time and
- * seeded randomness: every run prints the same numbers.
+ * ejection) on and off.
+ *
+ * Recovery (issue 12): the same fleet, but `a` is down for only 3 s (refusing connections, or
+ * answering 503), under p2c, round robin and least-request with the defaults: how soon after
+ * it recovered it gets its first attempt (the probe) and its fair share back, at what cost to
+ * callers.
+ *
+ * Everything is measured from the client's events. Virtual time and seeded randomness: every
+ * run prints the same numbers.
  *
  *   npm run bench:failover
  *
@@ -19,18 +26,29 @@ import {
   runSimulation,
   seededRandom,
 } from "../src/testing/index";
+import {
+  EARLY_WINDOW,
+  FAIR_SHARE_REACHED,
+  type Recovery,
+  recoveryOf,
+  type SentAttempt,
+  SHARE_WINDOW,
+} from "./recovery";
 import { fmt, printTable } from "./table";
 
 const RATE = 200;
 const DURATION = 120_000;
 const UPSTREAMS = ["https://a.internal", "https://b.internal", "https://c.internal"];
-const OUTAGES: ReadonlyArray<{
+
+interface OutagePlan {
   upstream: string;
   from: number;
   to: number;
   mode: OutageMode;
   label: string;
-}> = [
+}
+
+const OUTAGES: readonly OutagePlan[] = [
   {
     upstream: UPSTREAMS[0]!,
     from: 20_000,
@@ -46,6 +64,24 @@ const OUTAGES: ReadonlyArray<{
     label: "b answers 503 (70–90 s)",
   },
 ];
+// The short outage of issue 12: recovery, not detection, is what it measures.
+const SHORT_DURATION = 100_000;
+const SHORT_OUTAGES: readonly OutagePlan[] = [
+  { upstream: UPSTREAMS[0]!, from: 20_000, to: 23_000, mode: "refuse", label: "a refuses 3 s" },
+  { upstream: UPSTREAMS[0]!, from: 20_000, to: 23_000, mode: "status", label: "a answers 503 3 s" },
+];
+const RECOVERY_CONFIGS: Array<{ name: string; options: Partial<ClientOptions>; median?: number }> =
+  [
+    { name: "p2c", options: {} },
+    { name: "round-robin", options: { balancer: "round-robin" } },
+    { name: "least-request", options: { balancer: "least-request" } },
+    // Fast upstreams are where a failure charge that lingers starves an upstream under p2c.
+    { name: "p2c, 5 ms upstreams", options: {}, median: 5 },
+  ];
+// The defaults the recovery targets refer to.
+const OPEN_FOR_INITIAL = 5_000;
+const SLOW_START_WINDOW = 30_000;
+
 const CONFIGS: Array<{ name: string; options: Partial<ClientOptions>; guard: boolean }> = [
   { name: "p2c, guard on (defaults)", options: {}, guard: true },
   { name: "p2c, guard off", options: { breaker: false, outlier: false }, guard: false },
@@ -73,8 +109,12 @@ interface OutageOutcome {
   readmittedAfter: number | null;
   /** Length of the open or ejection interval in force when the upstream recovered. */
   interval: number | null;
+  /** Length of the breaker's open interval in force when the upstream recovered. */
+  openInterval: number | null;
   /** Ms from recovery until its first successful attempt. */
   firstSuccessAfter: number | null;
+  /** First attempt and fair share after recovery. */
+  recovery: Recovery;
 }
 
 interface Outcome {
@@ -118,10 +158,17 @@ class Exclusion {
   }
 }
 
+function longest(intervals: ReadonlyArray<{ from: number; until: number }>): number | null {
+  return intervals.length === 0 ? null : Math.max(...intervals.map((i) => i.until - i.from));
+}
+
 async function scenario(
   name: string,
   options: Partial<ClientOptions>,
   guard: boolean,
+  plan: readonly OutagePlan[] = OUTAGES,
+  duration = DURATION,
+  median = 20,
 ): Promise<Outcome> {
   const clock = new ManualClock();
   const fleet = createSimulatedFleet({
@@ -131,12 +178,14 @@ async function scenario(
       UPSTREAMS.map((url) => [
         url,
         {
-          latency: lognormal({ median: 20, sigma: 0.5 }),
-          outages: OUTAGES.filter((o) => o.upstream === url).map(({ from, to, mode }) => ({
-            from,
-            to,
-            mode,
-          })),
+          latency: lognormal({ median, sigma: 0.5 }),
+          outages: plan
+            .filter((o) => o.upstream === url)
+            .map(({ from, to, mode }) => ({
+              from,
+              to,
+              mode,
+            })),
         },
       ]),
     ),
@@ -169,14 +218,16 @@ async function scenario(
   let retries = 0;
   const failures = new Map<string, number[]>(UPSTREAMS.map((url) => [url, []]));
   const successes = new Map<string, number[]>(UPSTREAMS.map((url) => [url, []]));
+  const sent: SentAttempt[] = [];
   client.on("attempt", (e) => {
     attempts++;
+    sent.push({ at: clock.now() - e.durationMs, upstream: e.upstream });
     const failed = e.status === undefined || e.status >= 500;
     (failed ? failures : successes).get(e.upstream)!.push(clock.now());
   });
   client.on("retry", () => retries++);
 
-  const calls = (DURATION / 1000) * RATE;
+  const calls = (duration / 1000) * RATE;
   const result = await runSimulation({
     clock,
     calls,
@@ -191,7 +242,8 @@ async function scenario(
     kinds.push(`status ${status} ${count}`);
   }
 
-  const outages = OUTAGES.map((outage): OutageOutcome => {
+  sent.sort((x, y) => x.at - y.at);
+  const outages = plan.map((outage): OutageOutcome => {
     const x = exclusions.get(outage.upstream)!;
     const failed = failures.get(outage.upstream)!;
     const out = x.outs.find((o) => o.at >= outage.from && o.at < outage.to);
@@ -209,8 +261,10 @@ async function scenario(
       outAfter: out === undefined ? null : out.at - outage.from,
       how: out?.how ?? "never",
       readmittedAfter: back === undefined ? null : back - outage.to,
-      interval: inForce.length === 0 ? null : Math.max(...inForce.map((i) => i.until - i.from)),
+      interval: longest(inForce),
+      openInterval: longest(inForce.filter((i) => i.how === "open")),
       firstSuccessAfter: firstSuccess === undefined ? null : firstSuccess - outage.to,
+      recovery: recoveryOf(sent, outage.upstream, outage.to, UPSTREAMS.length),
     };
   });
 
@@ -273,6 +327,8 @@ printTable(
     "back in rotation after recovery",
     "interval in force",
     "first success after recovery",
+    "first attempt after recovery",
+    "fair share after recovery",
   ],
   runs.flatMap((run) =>
     run.outages.map((o) => [
@@ -286,6 +342,8 @@ printTable(
       s(o.readmittedAfter),
       s(o.interval, 1),
       s(o.firstSuccessAfter),
+      s(o.recovery.firstProbeAfter),
+      s(o.recovery.fairShareAfter, 1),
     ]),
   ),
 );
@@ -347,4 +405,78 @@ for (const o of defaults.outages) {
 printTable(
   ["target", "met", "measured"],
   verdicts.map(([target, met, measured]) => [target, met ? "yes" : "NO", measured]),
+);
+
+// Recovery after a short outage (issue 12).
+const recoveries: Array<{ run: Outcome; outage: OutageOutcome }> = [];
+for (const outage of SHORT_OUTAGES) {
+  for (const config of RECOVERY_CONFIGS) {
+    const run = await scenario(
+      config.name,
+      config.options,
+      true,
+      [outage],
+      SHORT_DURATION,
+      config.median,
+    );
+    recoveries.push({ run, outage: run.outages[0]! });
+  }
+}
+console.log(
+  `\nRecovery after a short outage: ${(SHORT_DURATION / 1000) * RATE} GETs at ${RATE}/s over ${SHORT_DURATION / 1000} s, ` +
+    "latency lognormal median 20 ms (5 ms where marked), a down 20–23 s, client defaults (breaker open 5 s ± 20%, slow start 30 s from 10%). " +
+    `"First attempt": ms from recovery until a was sent an attempt (the probe); "fair share": until a ${SHARE_WINDOW / 1000} s window ` +
+    `first gave it ${FAIR_SHARE_REACHED * 100}% of a third of the attempts; "share in ${EARLY_WINDOW / 1000} s": its share of attempts in the ${EARLY_WINDOW / 1000} s after recovery.\n`,
+);
+printTable(
+  [
+    "balancer",
+    "outage",
+    "caller errors",
+    "extra attempts",
+    "taken out by",
+    "first attempt after recovery",
+    "fair share after recovery",
+    `share in ${EARLY_WINDOW / 1000} s after`,
+    "outage in stats()",
+  ],
+  recoveries.map(({ run, outage: o }) => [
+    run.name,
+    o.label,
+    run.callerErrors === 0 ? "0" : `${run.callerErrors} (${run.errorKinds})`,
+    `${run.attempts - run.calls} (${fmt(100 * extraShare(run), 3)}%)`,
+    o.how,
+    s(o.recovery.firstProbeAfter),
+    s(o.recovery.fairShareAfter, 1),
+    `${fmt(100 * o.recovery.earlyShare, 1)}%`,
+    run.availability[0]!.failures > 0 ? `${run.availability[0]!.failures} failure(s)` : "none",
+  ]),
+);
+
+console.log("\nRecovery targets (defaults, each balancer and outage)\n");
+const recoveryVerdicts: Array<[string, boolean, string]> = [];
+for (const { run, outage: o } of recoveries) {
+  const label = `${run.name}, ${o.label}`;
+  const probe = o.recovery.firstProbeAfter;
+  const interval = o.openInterval ?? OPEN_FOR_INITIAL;
+  recoveryVerdicts.push([
+    `${label}: first probe within one open interval`,
+    probe !== null && probe <= interval,
+    `${s(probe)} (open interval ${s(interval, 1)})`,
+  ]);
+  const fair = o.recovery.fairShareAfter;
+  recoveryVerdicts.push([
+    `${label}: fair share within one open interval + the slow-start window`,
+    fair !== null && fair <= interval + SLOW_START_WINDOW,
+    `${s(fair, 1)} (${s(interval + SLOW_START_WINDOW, 1)})`,
+  ]);
+  recoveryVerdicts.push([
+    `${label}: 0 caller errors, extra attempts under 5%`,
+    run.callerErrors === 0 && extraShare(run) < 0.05,
+    `${run.callerErrors} errors, ${fmt(100 * extraShare(run), 3)}%`,
+  ]);
+}
+printTable(
+  ["target", "met", "measured"],
+  recoveryVerdicts.map(([target, met, measured]) => [target, met ? "yes" : "NO", measured]),
 );

@@ -221,7 +221,7 @@ function upstreamStats(fleet: Fleet, upstream: Upstream, now: number): UpstreamS
   return {
     url: upstream.base,
     weight: upstream.configuredWeight,
-    effectiveWeight: upstream.weight,
+    effectiveWeight: upstream.configuredWeight * upstream.ramp,
     state: fleet.stateOf(upstream, now),
     breaker: upstream.breaker?.state,
     inFlight: upstream.inFlight,

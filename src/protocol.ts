@@ -74,13 +74,26 @@ export const HUB_DEFAULTS = {
 } as const;
 
 /**
- * How the hub judges passive reports: outcomes are summed per location over a sliding
- * window of time buckets; a location is failing once the failure rate reaches
- * `failureRate` over at least `minCalls` calls, and recovers at or below `recoveryRate`.
+ * How the hub judges passive reports (see the README, "What it decides, and from what").
+ *
+ * Counts are summed per location in `bucketMs` buckets over a sliding `windowMs`. Answers
+ * (`successes`, `failures`) judge the upstream: a location is failing on answers once
+ * `failures / (successes + failures)` reaches `failureRate` over at least `minCalls`
+ * answered calls. Calls without an answer (`networkErrors`, `timeouts`) judge the path from
+ * that location: it is unreachable from there once they reach `failureRate` of all calls
+ * (at least `minCalls`). Both recover at `recoveryRate` or below.
+ *
+ * Out-of-rotation reports need no minimum: the share of a location's recent reporters
+ * that hold the upstream out of rotation is an average that halves every `rotationHalfLifeMs`
+ * (so with one client per location its latest batch decides, both ways), and a location is
+ * failing while that share is at least `failureRate`. The share is forgotten
+ * `rotationTtlMs` after the location's last report: a client holding an upstream out of
+ * rotation must say so in every batch, at least that often.
  *
  * @example
  * ```ts
- * const ttl = HUB_PASSIVE.windowMs; // reports older than this no longer count
+ * const ttl = HUB_PASSIVE.windowMs; // counts older than this no longer count
+ * const keepAlive = HUB_PASSIVE.rotationTtlMs / 2; // report out-of-rotation state this often
  * ```
  */
 export const HUB_PASSIVE = {
@@ -89,10 +102,20 @@ export const HUB_PASSIVE = {
   minCalls: 10,
   failureRate: 0.5,
   recoveryRate: 0.2,
+  rotationHalfLifeMs: 1_500,
+  rotationTtlMs: 10_000,
 } as const;
 
 /**
- * A verdict on an upstream. `degraded` is global only: some locations see it up, others down.
+ * A verdict on an upstream.
+ *
+ * - `up` / `down`: usable or not from where the verdict applies (a location, or globally).
+ * - `degraded` (global only): the upstream's own answers disagree between vantage points:
+ *   some see it failing (answers classified as failures, or failing health checks) and at
+ *   least as many see it answer well. A partial failure of the upstream itself, so a client
+ *   with no fresh verdict for its own location lets a trickle through (breaker hint
+ *   `half-open`). A location that merely cannot reach the upstream never makes it degraded.
+ * - `unknown`: no fresh signal.
  *
  * @example
  * ```ts
@@ -102,8 +125,28 @@ export const HUB_PASSIVE = {
 export type HubVerdict = "up" | "down" | "degraded" | "unknown";
 
 /**
+ * What a verdict rests on.
+ * - `"answers"`: clients' calls. For `down`/`degraded`: calls got answers classified as
+ *   failures (5xx, 429, 408), or clients took the upstream out of rotation because of such
+ *   answers: evidence about the upstream itself, wherever it was seen. For `up`: calls
+ *   were answered well.
+ * - `"unreachable"` (`down` only): calls or heartbeats from there got no answer (refused,
+ *   reset, DNS, TLS, timeout), or clients took the upstream out of rotation because of
+ *   that: evidence about the path from that vantage point only.
+ * - `"heartbeats"`: health checks only, no traffic evidence; for `down`/`degraded` they
+ *   got an unexpected status.
+ *
+ * @example
+ * ```ts
+ * const everywhere = location.verdict === "down" && location.evidence === "answers";
+ * ```
+ */
+export type HubEvidence = "answers" | "unreachable" | "heartbeats";
+
+/**
  * What a client's circuit breaker should do with an upstream: `open` skips it, `half-open`
- * lets a few probes through, `closed` is business as usual.
+ * lets a few probes through, `closed` is business as usual. `down` and a drained upstream
+ * give `open`, `degraded` gives `half-open`, anything else `closed`.
  *
  * @example
  * ```ts
@@ -119,6 +162,7 @@ export type HubBreakerHint = "closed" | "half-open" | "open";
  * ```ts
  * const a: HubUpstreamInput = "https://a.internal";
  * const b: HubUpstreamInput = { url: "https://b.internal", weight: 2, healthPath: "/healthz" };
+ * const drained: HubUpstreamInput = { url: "https://c.internal", drain: true };
  * ```
  */
 export type HubUpstreamInput =
@@ -132,6 +176,13 @@ export type HubUpstreamInput =
       healthPath?: string;
       /** Status(es) a heartbeat must get to count as a success. @default 200 */
       expectedStatus?: number | number[];
+      /**
+       * Operator drain: clients stop sending new calls to it, whatever its verdict, from
+       * their next snapshot refresh on; `false` (or leaving it out) puts it back. The hub
+       * keeps judging it (heartbeats go on) and logs drain and undrain as events.
+       * @default false
+       */
+      drain?: boolean;
     };
 
 /**
@@ -173,6 +224,7 @@ export interface HubUpstreamConfig {
   weight: number;
   healthPath: string;
   expectedStatus: number[];
+  drain: boolean;
 }
 
 /**
@@ -189,23 +241,62 @@ export interface HubConfig {
 }
 
 /**
- * Passive outcomes for one upstream since the client's last batch.
+ * Passive outcomes for one upstream since the client's last batch, plus the client's own
+ * view of it when the batch was sent.
+ *
+ * Every count is summable: a relay that merges many clients' batches adds the fields up
+ * (`latency.maxMs` takes the maximum; percentiles are dropped). Each call counts once, by
+ * its last attempt's outcome: `successes + failures + networkErrors + timeouts` is the
+ * number of calls. Optional fields default to 0 (`reporters` to 1).
+ *
+ * Send an entry for an upstream when there is something to say: calls were made, or the
+ * client holds it out of rotation (then in every batch, with zero counts if it made no
+ * calls, at least every `HUB_PASSIVE.rotationTtlMs / 2`).
  *
  * @example
  * ```ts
  * const entry: HubUpstreamReport = {
- *   url: "https://a.internal", successes: 40, failures: 2, timeouts: 1,
+ *   url: "https://a.internal", successes: 40, failures: 2, networkErrors: 0, timeouts: 1,
  *   latency: { count: 43, sumMs: 860, maxMs: 120 },
+ * };
+ * // Its breaker opened after five 503s: the hub may judge on this batch alone.
+ * const tripped: HubUpstreamReport = {
+ *   url: "https://b.internal", successes: 0, failures: 5, timeouts: 0,
+ *   outOfRotation: { answers: 1, unreachable: 0 },
  * };
  * ```
  */
 export interface HubUpstreamReport {
   url: string;
+  /** Calls answered with a status the client counts as a success. */
   successes: number;
+  /**
+   * Calls answered with a status classified as a failure (5xx, 429, 408): evidence about
+   * the upstream itself, wherever it is called from.
+   */
   failures: number;
+  /**
+   * Calls that got no answer because the connection failed: refused, reset, DNS, TLS.
+   * Evidence about the path from the reporting location. @default 0
+   */
+  networkErrors?: number;
+  /** Calls that got no answer in time: evidence about the path from the reporting location. */
   timeouts: number;
   /** Latency of the calls counted above; percentiles are informational. */
   latency?: { count: number; sumMs: number; maxMs: number; p50Ms?: number; p99Ms?: number };
+  /**
+   * How many of the reporting clients held the upstream out of rotation (breaker open, or
+   * ejected) when they sent the batch, by what took it out: `answers` (failures as above)
+   * or `unreachable` (network errors, timeouts). A client reports 0 or 1 in total.
+   * @default { answers: 0, unreachable: 0 }
+   */
+  outOfRotation?: { answers: number; unreachable: number };
+  /**
+   * How many clients' entries this one sums: a client leaves it out (1); a relay that
+   * merges entries sets the number it merged. The hub weighs `outOfRotation` against it.
+   * @default 1
+   */
+  reporters?: number;
 }
 
 /**
@@ -312,19 +403,41 @@ export interface HubAvailability {
 /**
  * The hub's view of one upstream from one location.
  *
+ * A location's verdict is worth applying while it is fresh: while its newest signal
+ * (`reportedAt`, `lastHeartbeat.at`) is at most {@link HubSnapshot}.ttlMs older than the
+ * snapshot's `generatedAt`. Otherwise use the upstream's global verdict.
+ *
  * @example
  * ```ts
- * const mine = upstream.locations[myColo]?.verdict ?? upstream.verdict;
+ * const l = upstream.locations[myColo];
+ * const newest = Math.max(l?.reportedAt ?? 0, l?.lastHeartbeat?.at ?? 0);
+ * const mine = l && snapshot.generatedAt - newest <= snapshot.ttlMs ? l : upstream;
+ * if (mine.breakerHint === "open") skip(upstream.url);
  * ```
  */
 export interface HubLocationSnapshot {
   verdict: HubVerdict;
   since: number;
   reason: string;
+  /** What the verdict rests on ({@link HubEvidence}); `null` when unknown. */
+  evidence: HubEvidence | null;
+  /** `open` when down or when the upstream is drained. */
   breakerHint: HubBreakerHint;
-  /** Over the passive window; `null` without calls in it. */
+  /** Successes over all calls in the passive window; `null` without calls in it. */
   successRate: number | null;
+  /** Calls over the passive window: the sum of the four counts below and the successes. */
   calls: number;
+  /** Answers classified as failures over the passive window. */
+  failures: number;
+  /** Connection failures over the passive window. */
+  networkErrors: number;
+  /** Calls that timed out over the passive window. */
+  timeouts: number;
+  /**
+   * The recent share (0 to 1) of this location's reporters holding the upstream out of
+   * rotation, by cause; `null` when no report arrived in the last `HUB_PASSIVE.rotationTtlMs`.
+   */
+  outOfRotation: { answers: number; unreachable: number } | null;
   latencyEwmaMs: number | null;
   /** When the last passive report for this location arrived. */
   reportedAt: number | null;
@@ -342,10 +455,21 @@ export interface HubLocationSnapshot {
 export interface HubUpstreamSnapshot {
   url: string;
   weight: number;
+  /** Drained by the operator: send it no new calls, whatever the verdicts say. */
+  drain: boolean;
+  /**
+   * The global verdict: what a client with no fresh verdict for its own location should
+   * go by. Only evidence about the upstream itself (`answers`, `heartbeats`) moves it;
+   * `unreachable` from some locations does not, unless no vantage point sees it up.
+   */
   verdict: HubVerdict;
   since: number;
   reason: string;
+  /** What the global verdict rests on ({@link HubEvidence}); `null` when unknown. */
+  evidence: HubEvidence | null;
+  /** `open` when down or drained, `half-open` when degraded, else `closed`. */
   breakerHint: HubBreakerHint;
+  /** Successes over all calls in the passive window, all locations; `null` without calls. */
   successRate: number | null;
   calls: number;
   latencyEwmaMs: number | null;
@@ -367,7 +491,8 @@ export interface HubUpstreamSnapshot {
  *
  * @example
  * ```ts
- * const fresh = Date.now() - snapshot.generatedAt < 30_000;
+ * const receivedAt = Date.now(); // on a 200, and again on every 304 for this ETag
+ * const usable = (now: number) => now - receivedAt <= snapshot.ttlMs;
  * ```
  */
 export interface HubSnapshot {
@@ -377,8 +502,18 @@ export interface HubSnapshot {
    * snapshot always has a larger version. The ETag is derived from it.
    */
   version: number;
-  /** When the hub built this snapshot (its clock); apply TTLs to this and the `at`s. */
+  /**
+   * When the hub built this snapshot (its clock). A 304 means it is still current; the body
+   * (and this time) is rebuilt only when the version changes.
+   */
   generatedAt: number;
+  /**
+   * How long remote state stays worth applying, in ms (3 heartbeat intervals plus a
+   * timeout). A client applies a snapshot for at most this long after it last got a 200 or
+   * a 304 for it (its own clock), then goes by local state only; a location's verdict
+   * counts as fresh while its newest signal is at most this much older than `generatedAt`.
+   */
+  ttlMs: number;
   heartbeat: HubConfig["heartbeat"];
   upstreams: HubUpstreamSnapshot[];
   lease?: HubProbeLease;
@@ -386,11 +521,13 @@ export interface HubSnapshot {
 
 /**
  * One entry of the failure/recovery log. `scope` is `"global"`, `"hub"` (the hub's own
- * heartbeats) or a location code.
+ * heartbeats) or a location code. `kind` is `"verdict"` for a verdict change, `"drain"` /
+ * `"undrain"` for an operator's drain changing (scope `"global"`, `from` = `to` = the
+ * global verdict at the time).
  *
  * @example
  * ```ts
- * for (const e of page.events) console.log(e.at, e.upstream, e.scope, e.from, "→", e.to, e.reason);
+ * for (const e of page.events) console.log(e.at, e.upstream, e.scope, e.kind, e.from, "→", e.to, e.reason);
  * ```
  */
 export interface HubEvent {
@@ -398,6 +535,7 @@ export interface HubEvent {
   at: number;
   upstream: string;
   scope: string;
+  kind: "verdict" | "drain" | "undrain";
   from: HubVerdict;
   to: HubVerdict;
   reason: string;

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { HubReportAck } from "../src/protocol";
-import type { Env, HubBindings } from "./env";
+import type { HubBindings } from "./env";
 import { allows, requireScope } from "./http/auth";
 import { jsonBody } from "./http/body";
 import { boundedMemo } from "./http/bounded-memo";

@@ -12,6 +12,13 @@ describe("createPicker", () => {
     }
   });
 
+  it("says which pickers give shares in proportion to weights", () => {
+    expect(BALANCER_NAMES.filter((name) => createPicker(name).proportional)).toEqual([
+      "round-robin",
+      "random",
+    ]);
+  });
+
   it("rejects an unknown name, listing the accepted ones", () => {
     expect(() => createPicker("toString" as BalancerName)).toThrow(
       'balancer must be one of "p2c", "round-robin", "random", "least-request", got "toString"',

@@ -28,6 +28,12 @@ export type BalancerName = (typeof BALANCER_NAMES)[number];
  */
 export interface Picker {
   readonly name: BalancerName;
+  /**
+   * Whether traffic shares follow weights in proportion (round robin, random). The others
+   * (p2c, least-request) turn a weight into a cost, which moves shares far more than in
+   * proportion, so slow start does not lower their weights (see `slowStartFactor`).
+   */
+  readonly proportional: boolean;
   pick(
     candidates: readonly BalancerCandidate[],
     count: number,
@@ -37,10 +43,18 @@ export interface Picker {
 }
 
 const PICKERS: Readonly<Record<BalancerName, Picker>> = {
-  p2c: Object.freeze({ name: "p2c", pick: pickP2C }),
-  "round-robin": Object.freeze({ name: "round-robin", pick: pickSmoothWeightedRoundRobin }),
-  random: Object.freeze({ name: "random", pick: pickWeightedRandom }),
-  "least-request": Object.freeze({ name: "least-request", pick: pickLeastRequest }),
+  p2c: Object.freeze({ name: "p2c", proportional: false, pick: pickP2C }),
+  "round-robin": Object.freeze({
+    name: "round-robin",
+    proportional: true,
+    pick: pickSmoothWeightedRoundRobin,
+  }),
+  random: Object.freeze({ name: "random", proportional: true, pick: pickWeightedRandom }),
+  "least-request": Object.freeze({
+    name: "least-request",
+    proportional: false,
+    pick: pickLeastRequest,
+  }),
 };
 
 /**

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { slowStartWeight } from "./slow-start";
+import { slowStartFactor, slowStartWeight } from "./slow-start";
 
 describe("slowStartWeight", () => {
   it("ramps linearly from the floor to the full weight over the window (aggression 1)", () => {
@@ -43,6 +43,30 @@ describe("slowStartWeight", () => {
             expect(w).toBeLessThanOrEqual(weight);
             expect(w).toBeGreaterThanOrEqual((weight * minWeightPercent) / 100 - 1e-12);
           }
+        },
+      ),
+    );
+  });
+});
+
+describe("slowStartFactor", () => {
+  it("is the share of its weight an upstream has: slowStartWeight for a weight of 1", () => {
+    expect(slowStartFactor(0, 15_000, 30_000, 1, 10)).toBe(0.5);
+    expect(slowStartFactor(0, 0, 30_000, 1, 10)).toBe(0.1);
+    expect(slowStartFactor(-Infinity, 0, 30_000, 1, 10)).toBe(1);
+    expect(slowStartFactor(0, 1, 0, 1, 10)).toBe(1);
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 60_000, noNaN: true }),
+        fc.double({ min: 0.1, max: 10, noNaN: true }),
+        (elapsed, aggression) => {
+          const factor = slowStartFactor(0, elapsed, 30_000, aggression, 10);
+          expect(factor).toBeGreaterThanOrEqual(0.1);
+          expect(factor).toBeLessThanOrEqual(1);
+          expect(slowStartWeight(4, 0, elapsed, 30_000, aggression, 10)).toBeCloseTo(
+            4 * factor,
+            12,
+          );
         },
       ),
     );

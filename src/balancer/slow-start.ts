@@ -21,11 +21,33 @@ export function slowStartWeight(
   aggression: number,
   minWeightPercent: number,
 ): number {
+  return weight * slowStartFactor(healthySince, now, window, aggression, minWeightPercent);
+}
+
+/**
+ * The share of its weight an upstream in slow start has: {@link slowStartWeight} for a
+ * weight of 1, in (0, 1]. The client uses it as is for the balancers whose traffic shares
+ * follow weights exactly (round robin, random), and as the chance that an upstream takes
+ * part in a pick for those that turn weight into a cost (p2c, least-request), where a
+ * lower weight would cut the share far more than in proportion.
+ *
+ * @example
+ * ```ts
+ * slowStartFactor(now - 15_000, now, 30_000, 1, 10); // 0.5
+ * ```
+ */
+export function slowStartFactor(
+  healthySince: number,
+  now: number,
+  window: number,
+  aggression: number,
+  minWeightPercent: number,
+): number {
   const elapsed = now - healthySince;
-  if (!(window > 0) || elapsed >= window) return weight;
+  if (!(window > 0) || elapsed >= window) return 1;
   const floor = minWeightPercent / 100;
-  if (!(elapsed > 0)) return weight * floor;
+  if (!(elapsed > 0)) return floor;
   const ratio = elapsed / window;
   const ramp = aggression === 1 ? ratio : ratio ** (1 / aggression);
-  return weight * Math.max(ramp, floor);
+  return Math.max(ramp, floor);
 }

@@ -1,10 +1,8 @@
 import type { ResolvedBalancerOptions } from "../balancer/balancer-options";
 import type { Picker } from "../balancer/picker";
 import { createPicker } from "../balancer/picker";
-import { slowStartWeight } from "../balancer/slow-start";
+import { slowStartFactor } from "../balancer/slow-start";
 import type { Clock } from "../clock";
-import { CircuitOpenError } from "../errors/circuit-open-error";
-import { NoUpstreamError } from "../errors/no-upstream-error";
 import type { Emitter } from "../events";
 import { AvailabilityTracker } from "../guard/availability-tracker";
 import type { ResolvedBreakerOptions } from "../guard/breaker-options";
@@ -14,10 +12,12 @@ import { type Classification, type Classifier, classify } from "../guard/classif
 import { OutlierDetector } from "../guard/outlier-detector";
 import type { ResolvedOutlierOptions } from "../guard/outlier-options";
 import { panicMode } from "../guard/panic-mode";
-import { type Permit, REJECT } from "../guard/permit";
+import { REJECT } from "../guard/permit";
 import type { Random } from "../random";
 import { PeakEwma } from "../stats/peak-ewma";
 import type { Call } from "../types";
+import { chargeFailure } from "./failure-charge";
+import { noneEligible } from "./none-eligible";
 import type { Upstream } from "./upstream";
 import type { UpstreamPool } from "./upstream-pool";
 
@@ -35,6 +35,15 @@ export interface FleetOptions {
  * and `guard` layers: per-upstream breakers, outlier ejection across upstreams, slow start,
  * availability figures, and the picker. Pure state on injected time; no timers.
  *
+ * Recovery is as fast as detection (DESIGN.md). A guard takes an upstream out (breaker open,
+ * ejected) once per failure streak: attempts sent before that count towards neither guard,
+ * and each clears the other's count of the streak. When its open or ejection interval ends
+ * (noticed on the next pick or `stats()`, not only when the upstream is picked), it is owed
+ * a probe: the next attempt goes to it whatever the picker would say. Its latency estimate
+ * is dropped then, so that it is judged on the probe. A successful breaker probe ends an
+ * ejection too. Back in service, slow start ramps its share up. Eligibility is decided in
+ * one place (`#eligible`) and outcomes are learnt in one (`record`).
+ *
  * @example
  * ```ts
  * const fleet = new Fleet(pool, options, clock, random, events);
@@ -48,6 +57,8 @@ export class Fleet {
   readonly #classify: Classifier;
   // Reused for every pick: picks are synchronous, so one array serves all calls.
   readonly #scratch: Upstream[] = [];
+  // Slow start thins a ramping upstream's picks rather than lowering its weight (see #collect).
+  readonly #thin: boolean;
 
   readonly #clock: Clock;
   readonly #random: Random;
@@ -64,6 +75,7 @@ export class Fleet {
     this.#random = random;
     this.#events = events;
     this.picker = createPicker(options.balancer.balancer);
+    this.#thin = !this.picker.proportional;
     this.#classify = options.breaker === false ? classify : options.breaker.classify;
     if (options.outlier !== false) {
       this.detector = new OutlierDetector<Upstream>(options.outlier, {
@@ -74,7 +86,12 @@ export class Fleet {
     // Upstreams present from the start take a full share at once; ones added later ramp up.
     for (const upstream of pool.list) this.#attach(upstream, -Infinity);
     pool.onChange((added, removed) => {
-      for (const upstream of removed) this.detector?.remove(upstream);
+      for (const upstream of removed) {
+        // Its detector slot goes to a newcomer, and no late outcome of it may count anywhere.
+        this.detector?.remove(upstream);
+        upstream.outlierIndex = -1;
+        upstream.outSince = Infinity;
+      }
       for (const upstream of added) this.#attach(upstream, clock.now());
     });
   }
@@ -85,39 +102,58 @@ export class Fleet {
    * when none is eligible at all.
    */
   pick(call: Call, now: number): Upstream {
+    const upstream = this.pickApart(call, now);
+    if (upstream === undefined) throw noneEligible(this.pool.list, call.scope.attempts, now);
+    return upstream;
+  }
+
+  /**
+   * Like {@link pick}, but returns `undefined` when no upstream can take the attempt. With
+   * `busy` (for a hedge: the upstreams the call's other attempts in this group went to), the
+   * attempt goes to none of them, preferably to one the call has not tried.
+   */
+  pickApart(
+    call: Call,
+    now: number,
+    busy?: ReadonlyArray<Upstream | undefined>,
+  ): Upstream | undefined {
     const list = this.pool.list;
     let healthy = 0;
+    let probe: Upstream | undefined;
     for (const upstream of list) {
       this.refresh(upstream, now);
-      if (this.#admissible(upstream, now) && !this.isEjected(upstream, now)) healthy++;
-    }
-    const panic = panicMode(healthy, list.length, this.options.panicThreshold);
-    const pinned = call.attempt === 1 ? call.pinned : undefined;
-    if (pinned !== undefined && list.includes(pinned) && this.#eligible(pinned, now, panic)) {
-      const permit = this.#admit(pinned, now);
-      if (permit !== REJECT) {
-        call.permit = permit;
-        return pinned;
+      if (this.#eligible(upstream, now, false)) {
+        healthy++;
+        // Owed a probe: its open or ejection interval is over.
+        if (upstream.probeDue || upstream.breaker?.kind === "half-open") probe ??= upstream;
       }
     }
+    const panic = panicMode(healthy, list.length, this.options.panicThreshold);
     const tried = call.tried;
+    const pinned = call.attempt === 1 ? call.pinned : undefined;
+    if (pinned !== undefined && list.includes(pinned) && this.#eligible(pinned, now, panic)) {
+      if (this.#take(call, pinned, now)) return pinned;
+    }
+    // An upstream whose open or ejection interval is over gets the next attempt, whatever its
+    // estimate or weight says: it is out until a probe shows it healthy.
+    if (probe !== undefined && !tried.includes(probe) && this.#take(call, probe, now)) return probe;
     const last = tried.length > 0 ? tried[tried.length - 1] : undefined;
-    // Untried first; then anything but the upstream that just failed; then anything.
-    for (let pass = 0; pass < 3; pass++) {
+    // Untried first; then anything but the upstream that just failed; then (not for a hedge,
+    // which goes apart from the others or not at all) anything.
+    for (let pass = 0; pass < (busy === undefined ? 3 : 2); pass++) {
       let count = this.#collect(
         list,
         now,
         panic,
-        pass === 0 ? tried : undefined,
+        pass === 0 ? tried : busy,
         pass === 1 ? last : undefined,
+        this.#thin,
       );
       while (count > 0) {
         const index = this.picker.pick(this.#scratch, count, this.#random, now);
         const chosen = this.#scratch[index]!;
-        const permit = this.#admit(chosen, now);
-        if (permit !== REJECT) {
+        if (this.#take(call, chosen, now)) {
           this.#scratch.fill(undefined as unknown as Upstream, 0, count);
-          call.permit = permit;
           return chosen;
         }
         // Its half-open probe slots filled up since the check: drop it and pick again.
@@ -125,10 +161,17 @@ export class Fleet {
       }
     }
     this.#scratch.length = 0;
-    throw this.#noneEligible(call, now);
+    return undefined;
   }
 
-  /** Learns from a finished attempt: breaker, ejection, latency, counters. */
+  /**
+   * Learns from a finished attempt: breaker, ejection, latency, counters. One failure streak
+   * takes an upstream out once: an attempt sent before a guard took the upstream out counts
+   * towards neither guard (it belongs to the streak already acted on), and the detector
+   * counts only ordinary calls through a closed breaker (a probe's outcome is the breaker's).
+   * Attempts to an upstream `setUpstreams` removed count towards no guard (its `outSince` is
+   * `Infinity`), and nothing else reads its figures.
+   */
   record(
     call: Call,
     upstream: Upstream,
@@ -136,15 +179,24 @@ export class Fleet {
     durationMs: number,
     now: number,
   ): Classification {
-    const classification = this.#classify(outcome);
     const permit = call.permit;
     call.permit = REJECT;
-    if (upstream.breaker !== undefined && permit !== REJECT) {
-      upstream.breaker.record(permit, classification, durationMs, now);
+    const classification = this.#classify(outcome);
+    const breaker = upstream.breaker;
+    const startedAt = now - durationMs;
+    const old = startedAt < upstream.outSince;
+    if (breaker !== undefined && permit !== REJECT) {
+      if (old) breaker.release(permit);
+      else breaker.record(permit, classification, durationMs, now);
     }
     if (classification === "ignore") return classification;
-    if (this.detector !== undefined && upstream.outlierIndex !== -1) {
-      this.detector.record(upstream.outlierIndex, classification, now, now - durationMs);
+    if (
+      this.detector !== undefined &&
+      upstream.outlierIndex !== -1 &&
+      !old &&
+      (breaker === undefined || breaker.kind === "closed")
+    ) {
+      this.detector.record(upstream.outlierIndex, classification, now, startedAt);
     }
     if (classification === "success") {
       upstream.successes++;
@@ -152,49 +204,16 @@ export class Fleet {
       if (outcome.status !== undefined) upstream.latency.record(durationMs, now);
     } else {
       upstream.failures++;
-      upstream.ewma.observe(Math.max(durationMs, this.failureCharge(upstream, call, now)), now);
+      const guarded = this.options.breaker !== false || this.detector !== undefined;
+      chargeFailure(upstream, this.pool.list, durationMs, call.attemptTimeout, guarded, now);
     }
     return classification;
   }
 
-  /**
-   * The latency a failed attempt counts as in the peak-EWMA estimate, so that a fast failure
-   * does not look like a fast upstream to p2c.
-   *
-   * With a breaker or outlier detection on, twice the costliest other upstream's estimate
-   * (at most the attempt timeout, capped at 1 s): a failure costs about what a retry
-   * elsewhere costs. That moves traffic away without starving the upstream: with several
-   * calls in flight the guard still gets the few failures it counts (5 in a row by default)
-   * within milliseconds, then takes the upstream out, records the outage and lets it back in
-   * after one open interval. A flat 1 s charge (the earlier rule) made p2c shun an upstream
-   * after its first failure: a dead one was then never taken out, showed as up in `stats()`,
-   * and won its share back only as the charge decayed, over ~20 s after it recovered
-   * (see bench/failover.ts).
-   *
-   * With neither, the balancer alone keeps traffic off failing upstreams, so a failure is
-   * charged the full cap.
-   */
-  private failureCharge(upstream: Upstream, call: Call, now: number): number {
-    const cap = Math.min(call.attemptTimeout, 1_000);
-    if (this.options.breaker === false && this.detector === undefined) return cap;
-    let reference = 0;
-    for (const other of this.pool.list) {
-      if (other !== upstream && other.ewma.hasHistory) {
-        reference = Math.max(reference, other.ewma.valueAt(now));
-      }
-    }
-    // Nothing to compare with yet (the others' first answers are still out): the guard will
-    // stop a dead upstream after a handful of fast failures.
-    return Math.min(cap, 2 * reference);
-  }
-
-  /** The upstream's health as one word, for stats. */
+  /** The upstream's health as one word, as of `now` once {@link refresh} has run, for stats. */
   stateOf(upstream: Upstream, now: number): "up" | "ejected" | BreakerState["kind"] {
-    const breaker = upstream.breaker;
-    if (breaker !== undefined) {
-      breaker.peek(now);
-      if (breaker.kind !== "closed") return breaker.kind;
-    }
+    const kind = upstream.breaker?.kind;
+    if (kind !== undefined && kind !== "closed") return kind;
     return this.isEjected(upstream, now) ? "ejected" : "up";
   }
 
@@ -220,67 +239,70 @@ export class Fleet {
     if (this.detector !== undefined) upstream.outlierIndex = this.detector.add(upstream);
   }
 
-  /** Brings an upstream's in-flight count and slow-start weight up to `now` (picks, stats). */
+  /**
+   * Brings an upstream up to `now` for a pick or for stats: its in-flight count, its breaker
+   * (an open one whose interval is over turns half-open), its slow-start ramp and weight.
+   */
   refresh(upstream: Upstream, now: number): void {
     upstream.inFlight = upstream.pending.count(now);
+    upstream.breaker?.update(now);
     const slowStart = this.options.balancer.slowStart;
-    upstream.weight = slowStartWeight(
-      upstream.configuredWeight,
+    const ramp = slowStartFactor(
       upstream.healthySince,
       now,
       slowStart.window,
       slowStart.aggression,
       slowStart.minWeightPercent,
     );
+    upstream.ramp = ramp;
+    // Cost-based pickers keep the full weight: slow start thins their picks instead.
+    upstream.weight = upstream.configuredWeight * (this.#thin ? 1 : ramp);
   }
 
-  #admissible(upstream: Upstream, now: number): boolean {
-    return upstream.breaker === undefined || upstream.breaker.peek(now);
-  }
-
+  /**
+   * Whether the upstream may take an attempt now: the one place eligibility is decided. A
+   * breaker that is not closed decides alone: a half-open one lets its probes through even
+   * while the upstream is ejected (a successful probe ends the ejection too). Otherwise an
+   * ejected upstream is out, unless too few are healthy (panic).
+   */
   #eligible(upstream: Upstream, now: number, panic: boolean): boolean {
-    return this.#admissible(upstream, now) && (panic || !this.isEjected(upstream, now));
+    const breaker = upstream.breaker;
+    if (breaker !== undefined && breaker.kind !== "closed") return breaker.peek(now);
+    return panic || !this.isEjected(upstream, now);
   }
 
-  #admit(upstream: Upstream, now: number): Permit {
-    return upstream.breaker === undefined ? 1 : upstream.breaker.admit(now);
+  /** Takes the upstream's breaker permit for the call; false when its breaker refuses. */
+  #take(call: Call, upstream: Upstream, now: number): boolean {
+    const permit = upstream.breaker === undefined ? 1 : upstream.breaker.admit(now);
+    if (permit === REJECT) return false;
+    call.permit = permit;
+    upstream.probeDue = false;
+    return true;
   }
 
+  /**
+   * Fills the scratch array with the eligible upstreams, skipping `avoid` and `exclude`.
+   * With `thin`, an upstream in slow start takes part with the probability of its ramp, so
+   * that a cost-based picker gives it that share of what it would get (the others are
+   * unaffected); unless that would leave no candidate at all.
+   */
   #collect(
     list: readonly Upstream[],
     now: number,
     panic: boolean,
-    exclude: readonly Upstream[] | undefined,
+    exclude: ReadonlyArray<Upstream | undefined> | undefined,
     avoid: Upstream | undefined,
+    thin: boolean,
   ): number {
     let count = 0;
+    let thinned = false;
     for (const upstream of list) {
       if (upstream === avoid || exclude?.includes(upstream)) continue;
-      if (this.#eligible(upstream, now, panic)) this.#scratch[count++] = upstream;
+      if (!this.#eligible(upstream, now, panic)) continue;
+      if (thin && upstream.ramp < 1 && this.#random() >= upstream.ramp) thinned = true;
+      else this.#scratch[count++] = upstream;
     }
-    return count;
-  }
-
-  #noneEligible(call: Call, now: number): Error {
-    const list = this.pool.list;
-    const urls = list.map((upstream) => upstream.base);
-    if (list.length === 0) return new NoUpstreamError("none configured", call.scope.attempts, urls);
-    let retryAt = Infinity;
-    let refused = false;
-    for (const upstream of list) {
-      const state = upstream.breaker?.state;
-      if (state === undefined || state.kind === "closed") continue;
-      refused = true;
-      if (state.kind === "open") retryAt = Math.min(retryAt, state.until);
-    }
-    if (refused) {
-      return new CircuitOpenError(
-        call.scope.attempts,
-        urls,
-        Number.isFinite(retryAt) ? retryAt : undefined,
-      );
-    }
-    return new NoUpstreamError(`every upstream is excluded at ${now}`, call.scope.attempts, urls);
+    return count === 0 && thinned ? this.#collect(list, now, panic, exclude, avoid, false) : count;
   }
 
   #transition(
@@ -290,16 +312,28 @@ export class Fleet {
     reason: string,
     now: number,
   ): void {
-    if (to.kind === "open" || to.kind === "isolated") {
-      upstream.availability?.markDown(now, `breaker ${to.kind}: ${reason}`);
-    } else if (to.kind === "closed" && !this.isEjected(upstream, now)) {
-      if (upstream.availability?.markUp(now)) upstream.healthySince = now;
+    const kind = to.kind;
+    if (kind === "open" || kind === "isolated") {
+      this.#out(upstream, now, `breaker ${kind}: ${reason}`);
+      // The streak that opened the breaker must not eject the upstream as well.
+      this.detector?.forgive(upstream.outlierIndex);
+    } else if (kind === "half-open") {
+      // Judged afresh on its probe: the estimate from before it was taken out is stale.
+      upstream.ewma.reset();
+    } else if (
+      reason === "probes-succeeded" &&
+      this.detector?.readmit(upstream.outlierIndex, now)
+    ) {
+      // The probe ended the ejection too (`#readmitted` marked it up); nothing more is owed.
+      upstream.probeDue = false;
+    } else if (!this.isEjected(upstream, now)) {
+      this.#backUp(upstream, now);
     }
     if (this.#events.has("breaker")) {
       this.#events.emit("breaker", {
         upstream: upstream.base,
         from: from.kind,
-        to: to.kind,
+        to: kind,
         reason,
         at: now,
         state: to,
@@ -308,20 +342,34 @@ export class Fleet {
   }
 
   #ejected(upstream: Upstream, reason: string, until: number, now: number): void {
-    upstream.availability?.markDown(now, `ejected: ${reason}`);
+    this.#out(upstream, now, `ejected: ${reason}`);
+    // The streak that ejected it must not open its breaker as well.
+    upstream.breaker?.clearCounts();
     if (this.#events.has("eject"))
       this.#events.emit("eject", { upstream: upstream.base, reason, until, at: now });
   }
 
   #readmitted(upstream: Upstream, now: number): void {
     const breaker = upstream.breaker;
-    if (
-      (breaker === undefined || breaker.kind === "closed") &&
-      upstream.availability?.markUp(now)
-    ) {
-      upstream.healthySince = now;
+    if (breaker === undefined || breaker.kind === "closed") {
+      // Back by time: the next pick probes it, judged afresh rather than on its old estimate.
+      upstream.ewma.reset();
+      upstream.probeDue = true;
+      this.#backUp(upstream, now);
     }
     if (this.#events.has("readmit"))
       this.#events.emit("readmit", { upstream: upstream.base, at: now });
+  }
+
+  /** A guard took the upstream out at `now`: it is down until a probe brings it back. */
+  #out(upstream: Upstream, now: number, why: string): void {
+    upstream.outSince = now;
+    upstream.probeDue = false;
+    upstream.availability?.markDown(now, why);
+  }
+
+  /** The upstream is back in service: up again, and slow start begins. */
+  #backUp(upstream: Upstream, now: number): void {
+    if (upstream.availability?.markUp(now)) upstream.healthySince = now;
   }
 }

@@ -36,8 +36,13 @@ export class Upstream implements BalancerCandidate {
   readonly origin: string;
   /** The configured relative weight (positive). */
   configuredWeight: number;
-  /** The weight the balancer uses now: the configured one, ramped during slow start. */
+  /**
+   * The weight the balancer uses now: the configured one, ramped during slow start for the
+   * balancers whose shares follow weights (see `Picker.proportional`).
+   */
   weight: number;
+  /** Slow start's share of the configured weight now, in (0, 1] (1 outside slow start). */
+  ramp = 1;
   /** Attempts in flight as of the last pick (the balancer refreshes it from {@link pending}). */
   inFlight = 0;
   /** Attempts in flight, expiring by deadline (see {@link InFlight}). */
@@ -56,6 +61,14 @@ export class Upstream implements BalancerCandidate {
   availability: AvailabilityTracker | undefined;
   /** When the upstream last became healthy (slow start); `-Infinity` for "always was". */
   healthySince = -Infinity;
+  /**
+   * When a guard last took the upstream out (breaker opened, ejected): attempts sent before
+   * then belong to the failures it was taken out for, so they count towards no new streak.
+   * `Infinity` once `setUpstreams` removed it: nothing it still reports counts.
+   */
+  outSince = -Infinity;
+  /** Set when an ejection ends: the next pick sends this upstream a probe. */
+  probeDue = false;
   /** Attempts sent. */
   requests = 0;
   /** Attempts classified as successes. */

@@ -36,11 +36,17 @@ export interface BreakerSnapshot {
   decayFrom: number;
 }
 
-function field(path: string, value: unknown, integer: boolean): number {
+function field(
+  from: Record<string, unknown>,
+  key: string,
+  integer: boolean,
+  where = "state.",
+): number {
+  const value = from[key];
   const ok = typeof value === "number" && Number.isFinite(value);
   if (ok && (!integer || (Number.isInteger(value) && value >= 0))) return value;
   const what = integer ? "an integer >= 0" : "a finite number";
-  throw new TypeError(`breaker snapshot: ${path} must be ${what}, got ${describe(value)}`);
+  throw new TypeError(`breaker snapshot: ${where}${key} must be ${what}, got ${describe(value)}`);
 }
 
 function parseState(raw: unknown): BreakerState {
@@ -55,15 +61,15 @@ function parseState(raw: unknown): BreakerState {
     case "open":
       return {
         kind: "open",
-        since: field("state.since", s.since, false),
-        until: field("state.until", s.until, false),
-        trips: field("state.trips", s.trips, true),
+        since: field(s, "since", false),
+        until: field(s, "until", false),
+        trips: field(s, "trips", true),
       };
     case "half-open":
       return {
         kind: "half-open",
-        since: field("state.since", s.since, false),
-        probesInFlight: field("state.probesInFlight", s.probesInFlight, true),
+        since: field(s, "since", false),
+        probesInFlight: field(s, "probesInFlight", true),
       };
     default:
       throw new TypeError(
@@ -91,7 +97,7 @@ export function parseBreakerSnapshot(value: unknown): BreakerSnapshot {
   return {
     v: 1,
     state: parseState(raw.state),
-    trips: field("trips", raw.trips, true),
-    decayFrom: field("decayFrom", raw.decayFrom, false),
+    trips: field(raw, "trips", true, ""),
+    decayFrom: field(raw, "decayFrom", false, ""),
   };
 }

@@ -262,4 +262,28 @@ describe("CircuitBreaker", () => {
     breaker.record(breaker.admit(0), "failure", 1, 0);
     expect(breaker.kind).toBe("open");
   });
+
+  it("turns half-open in update() once the open interval is over, without a call", () => {
+    const { breaker, events, fail } = setup({ failureRate: false });
+    fail(5, 100);
+    expect(breaker.update(5_099)).toBe(false);
+    expect(breaker.kind).toBe("open");
+    expect(breaker.update(5_100)).toBe(true);
+    expect(breaker.state).toEqual({ kind: "half-open", since: 5_100, probesInFlight: 0 });
+    expect(events.at(-1)!.slice(2)).toEqual(["open-elapsed", 5_100]);
+    // The probe slot is still free: admit hands it out without another transition.
+    expect(permitKind(breaker.admit(6_000))).toBe(PROBE);
+    expect(events).toHaveLength(2);
+  });
+
+  it("forgets a failure streak on clearCounts() without changing state or trips", () => {
+    const { breaker, events, fail } = setup({ failureRate: false });
+    fail(4, 100);
+    breaker.clearCounts();
+    fail(4, 200);
+    expect(breaker.kind).toBe("closed");
+    fail(1, 300);
+    expect(breaker.state).toMatchObject({ kind: "open", trips: 1 });
+    expect(events).toHaveLength(1);
+  });
 });

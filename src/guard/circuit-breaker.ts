@@ -28,7 +28,7 @@ type Kind = BreakerState["kind"];
 
 /**
  * A per-upstream circuit breaker with no timers: every method takes `now` (ms) and the
- * open → half-open step happens lazily when asked at or after `until`. `admit`, `peek`,
+ * open → half-open step happens lazily, in `admit` or `update` at or after `until`. `admit`, `peek`,
  * `record` and `release` allocate nothing.
  *
  * @example
@@ -91,21 +91,11 @@ export class CircuitBreaker {
    * `release` exactly once. An open breaker whose time is up turns half-open here.
    */
   admit(now: number): Permit {
-    const kind = this.#current;
-    if (kind === "closed") {
+    if (this.#current === "closed") {
       if (this.#tripCount > 0) this.#decay(now);
       return this.#generation * 4 + ADMIT;
     }
-    if (kind === "open") {
-      if (now < this.#until) return REJECT;
-      const from = this.#before();
-      this.#probes = 0;
-      this.#probeSuccesses = 0;
-      this.#since = now;
-      this.#move("half-open", "open-elapsed", now, from);
-    } else if (kind !== "half-open") {
-      return REJECT;
-    }
+    if (this.#current !== "half-open" && !this.update(now)) return REJECT;
     if (this.#probes >= this.#options.halfOpenProbes) {
       if (now - this.#lastProbeAt < this.#options.probeTimeout) return REJECT;
       // Probes that never came back (e.g. their invocation was cut off) must not wedge the
@@ -116,6 +106,32 @@ export class CircuitBreaker {
     this.#probes++;
     this.#lastProbeAt = now;
     return this.#generation * 4 + PROBE;
+  }
+
+  /**
+   * Applies what time alone changes: an open breaker whose interval is over turns half-open
+   * at `now` (emitting the transition). `admit` does this too; call it wherever the state is
+   * read without a call being made (stats, eligibility), so that an upstream nobody picks
+   * does not stay "open" forever. Returns whether the breaker is half-open afterwards.
+   */
+  update(now: number): boolean {
+    if (this.#current === "open" && now >= this.#until) {
+      const from = this.#before();
+      this.#probes = 0;
+      this.#probeSuccesses = 0;
+      this.#since = now;
+      this.#move("half-open", "open-elapsed", now, from);
+    }
+    return this.#current === "half-open";
+  }
+
+  /**
+   * Forgets what the strategies counted (failure streaks, windows) without changing the state
+   * or the trip count: another guard took the upstream out for those failures, so they must
+   * not open this breaker as well.
+   */
+  clearCounts(): void {
+    for (const strategy of this.#strategies) strategy.reset();
   }
 
   /** Whether `admit(now)` would let a call through, without changing anything. */
@@ -185,7 +201,7 @@ export class CircuitBreaker {
   reset(now: number): void {
     this.#tripCount = 0;
     if (this.#current === "closed") {
-      for (const strategy of this.#strategies) strategy.reset();
+      this.clearCounts();
     } else {
       this.#close("reset", now);
     }
@@ -216,7 +232,7 @@ export class CircuitBreaker {
       this.#lastProbeAt = now;
     }
     if (state.kind === "closed" && previous === "closed") return;
-    if (state.kind === "closed") for (const strategy of this.#strategies) strategy.reset();
+    if (state.kind === "closed") this.clearCounts();
     this.#current = state.kind;
     this.#generation++;
     if (from && previous !== state.kind) this.#onTransition!(from, this.state, "restored", now);
@@ -233,7 +249,7 @@ export class CircuitBreaker {
   #close(reason: string, now: number): void {
     const from = this.#before();
     this.#decayFrom = now;
-    for (const strategy of this.#strategies) strategy.reset();
+    this.clearCounts();
     this.#move("closed", reason, now, from);
   }
 

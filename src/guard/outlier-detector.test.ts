@@ -262,4 +262,25 @@ describe("OutlierDetector", () => {
     detector.record(99, "failure", 2);
     expect(detector.isEjected(99, 2)).toBe(false);
   });
+
+  it("ends an ejection early on readmit() and reports it like one by time", () => {
+    const { detector, log, ids, send } = setup();
+    send(ids[0]!, "failure", 5, 1_000);
+    expect(detector.isEjected(ids[0]!, 1_000)).toBe(true);
+    expect(detector.readmit(ids[0]!, 2_000)).toBe(true);
+    expect(detector.isEjected(ids[0]!, 2_000)).toBe(false);
+    expect(detector.readmit(ids[0]!, 2_000)).toBe(false);
+    expect(log).toEqual(["eject a consecutive-failures 31000 @1000", "readmit a @2000"]);
+    expect(detector.ejectedCount(2_000)).toBe(0);
+  });
+
+  it("starts a new streak after forgive()", () => {
+    const { detector, ids, send } = setup();
+    send(ids[0]!, "failure", 4, 1_000);
+    detector.forgive(ids[0]!);
+    send(ids[0]!, "failure", 4, 1_000);
+    expect(detector.isEjected(ids[0]!, 1_000)).toBe(false);
+    send(ids[0]!, "failure", 1, 1_000);
+    expect(detector.isEjected(ids[0]!, 1_000)).toBe(true);
+  });
 });

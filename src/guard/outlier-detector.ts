@@ -152,6 +152,26 @@ export class OutlierDetector<K = string> {
     return false;
   }
 
+  /**
+   * Ends the host's ejection at `now`, before its time is up (a probe showed it healthy);
+   * returns whether it was ejected. Emits `onReadmit` like a readmission by time.
+   */
+  readmit(index: number, now: number): boolean {
+    const host = this.#hosts[index];
+    if (host === undefined || !host.ejected) return false;
+    this.#readmit(host, now);
+    return true;
+  }
+
+  /**
+   * Forgets the host's failure streak and its calls this interval: another guard (a circuit
+   * breaker) took it out for those failures, so they must not eject it as well.
+   */
+  forgive(index: number): void {
+    const host = this.#hosts[index];
+    if (host !== undefined) clearCounts(host);
+  }
+
   /** When the host's ejection ends, or `null` if it is not ejected at `now`. */
   ejectedUntil(index: number, now: number): number | null {
     return this.isEjected(index, now) ? this.#hosts[index]!.until : null;
@@ -244,9 +264,7 @@ export class OutlierDetector<K = string> {
 
   #readmit(host: Host<K>, now: number): void {
     host.ejected = false;
-    host.consecutive = 0;
-    host.successes = 0;
-    host.calls = 0;
+    clearCounts(host);
     this.#ejected--;
     this.#events.onReadmit?.(host.key, now);
   }
@@ -257,6 +275,12 @@ export class OutlierDetector<K = string> {
       if (host?.ejected && now >= host.until) this.#readmit(host, now);
     }
   }
+}
+
+function clearCounts(host: { consecutive: number; successes: number; calls: number }): void {
+  host.consecutive = 0;
+  host.successes = 0;
+  host.calls = 0;
 }
 
 function successShare(host: { successes: number; calls: number }): number {

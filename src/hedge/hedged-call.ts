@@ -122,16 +122,26 @@ export class HedgedCall {
     if (!this.#settled) this.#hedge("delay", this.#call.scope.clock.now());
   }
 
-  /** Sends the next hedge if the limits allow; false when they do not. */
+  /**
+   * Sends the next hedge if the limits allow; false when they do not. With a fleet, the hedge
+   * goes to an eligible upstream none of this group's attempts went to, or is not sent.
+   */
   #hedge(reason: "delay" | "failure", now: number): boolean {
     const { max, budget, fleet, events } = this.#shared;
     const scope = this.#call.scope;
     if (this.#hedges >= max || now >= scope.deadline || scope.callerAborted) return false;
-    if (fleet !== undefined && !this.#otherUpstream(fleet, now)) return false;
-    if (budget !== undefined && !budget.tryWithdraw(now)) return false;
+    if (budget !== undefined && budget.available(now) < 1) return false;
+    const call = forAttempt(this.#call, scope.attempts + 1);
+    if (fleet !== undefined) {
+      const busy = this.#legs.map((leg) => leg.call.upstream);
+      const upstream = fleet.pickApart(call, now, busy);
+      if (upstream === undefined) return false;
+      call.upstream = upstream;
+      call.sentAt = now;
+    }
+    budget?.tryWithdraw(now);
     this.#clearTimer();
     this.#hedges++;
-    const call = forAttempt(this.#call, scope.attempts + 1);
     this.#send(call, now);
     const upstream = call.upstream;
     if (upstream !== undefined) upstream.hedges++;
@@ -146,17 +156,6 @@ export class HedgedCall {
     }
     if (!this.#settled) this.#arm(now);
     return true;
-  }
-
-  /** Whether some upstream this group has not used yet could take a hedge. */
-  #otherUpstream(fleet: Fleet, now: number): boolean {
-    const legs = this.#legs;
-    next: for (const upstream of fleet.pool.list) {
-      for (const leg of legs) if (leg.call.upstream === upstream) continue next;
-      const state = fleet.stateOf(upstream, now);
-      if (state === "up" || state === "half-open") return true;
-    }
-    return false;
   }
 
   #responded(leg: Leg, response: Response): void {

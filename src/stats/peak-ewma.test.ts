@@ -127,4 +127,17 @@ describe("PeakEwma", () => {
       ),
     );
   });
+
+  it("blends a higher sample in without keeping it as a peak when told to", () => {
+    const ewma = new PeakEwma();
+    ewma.observe(20, 1_000);
+    ewma.observe(100, 1_000, false);
+    // No time elapsed: the sample gets the least weight, 1/8.
+    expect(ewma.valueAt(1_000)).toBeCloseTo(20 + (100 - 20) * MIN_SAMPLE_WEIGHT, 9);
+    for (let i = 0; i < 8; i++) ewma.observe(20, 1_000);
+    expect(ewma.valueAt(1_000)).toBeLessThan(20 + (100 - 20) * MIN_SAMPLE_WEIGHT * 0.5);
+    const fresh = new PeakEwma();
+    fresh.observe(70, 0, false);
+    expect(fresh.valueAt(0)).toBe(70);
+  });
 });

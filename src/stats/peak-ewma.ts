@@ -94,12 +94,18 @@ export class PeakEwma {
    * as 0; NaN is ignored. A `now` earlier than the previous observation (out-of-order
    * completions) counts as no time elapsed: the sample gets {@link MIN_SAMPLE_WEIGHT}.
    *
+   * With `peak` false, a value above the estimate is blended in like one below it (it moves
+   * the estimate by at least {@link MIN_SAMPLE_WEIGHT} of the difference but never replaces
+   * it): for costs that are not a latency the upstream showed, such as a balancer's charge
+   * for a failed call, which must steer traffic without being remembered as a peak.
+   *
    * @example
    * ```ts
    * ewma.observe(clock.now() - startedAt, clock.now());
+   * ewma.observe(2 * slowestPeer, clock.now(), false); // a failure costs about a retry elsewhere
    * ```
    */
-  observe(value: number, now: number): void {
+  observe(value: number, now: number, peak = true): void {
     if (Number.isNaN(value)) return;
     const sample = Math.max(value, 0);
     if (!this.observed) {
@@ -108,7 +114,7 @@ export class PeakEwma {
       this.stamp = now;
       return;
     }
-    if (sample > this.estimate) {
+    if (peak && sample > this.estimate) {
       this.estimate = sample;
     } else {
       const elapsed = now - this.stamp;

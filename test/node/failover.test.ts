@@ -2,25 +2,16 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   CircuitOpenError,
   type ClientEventMap,
-  type ClientOptions,
   createClient,
   type FetchLike,
 } from "../../src/index";
-import {
-  createSimulatedFleet,
-  lognormal,
-  ManualClock,
-  runSimulation,
-  seededRandom,
-  type UpstreamModel,
-} from "../../src/testing/index";
-import { type LocalServer, refusedUrl, startServer } from "./helpers/local-server";
+import { lognormal, ManualClock, type UpstreamModel } from "../../src/testing/index";
+import { type LocalServer, refusedUrl, startServer, until } from "./helpers/local-server";
+import { type BreakerEvent, simulate } from "./helpers/simulated-client";
 
 const A = "https://a.test";
 const B = "https://b.test";
 const C = "https://c.test";
-
-type BreakerEvent = ClientEventMap["breaker"];
 
 // Latency that varies, as real latency does: with constant latencies and one call in flight at
 // a time, p2c would keep away from an upstream after a single failure, so its guard could
@@ -31,32 +22,6 @@ const refusing = (from = 0, to = Infinity): UpstreamModel => ({
   ...typical,
   outages: [{ from, to, mode: "refuse" }],
 });
-
-/** A client over simulated upstreams on a manual clock, with its breaker events and attempts. */
-function simulate(models: Record<string, UpstreamModel>, options: Partial<ClientOptions> = {}) {
-  const clock = new ManualClock();
-  const fleet = createSimulatedFleet({ clock, random: seededRandom(1), upstreams: models });
-  const client = createClient({
-    upstreams: Object.keys(models),
-    fetch: fleet.fetch,
-    clock,
-    random: seededRandom(2),
-    ...options,
-  });
-  const breakers: BreakerEvent[] = [];
-  const attempts: Array<{ upstream: string; failed: boolean; at: number }> = [];
-  client.on("breaker", (e) => breakers.push(e));
-  client.on("attempt", (e) =>
-    attempts.push({
-      upstream: e.upstream,
-      failed: e.status === undefined || e.status >= 500,
-      at: clock.now(),
-    }),
-  );
-  const run = (calls: number, ratePerSecond: number) =>
-    runSimulation({ clock, calls, ratePerSecond, call: () => client.fetch("/v1/items") });
-  return { clock, fleet, client, breakers, attempts, run };
-}
 
 /** Answers at once: 503 from the upstreams in `failing`, 200 from the others; counts attempts. */
 function instantFetch(failing: Set<string>) {
@@ -117,11 +82,15 @@ describe("failover on simulated upstreams", () => {
   });
 
   it("brings an ejected upstream back when its ejection ends, with a probe", async () => {
-    const { client, run } = simulate({
-      [A]: { ...typical, outages: [{ from: 0, to: 20_000, mode: "status" }] },
-      [B]: typical,
-      [C]: typical,
-    });
+    const { client, attempts, run } = simulate(
+      {
+        [A]: { ...typical, outages: [{ from: 0, to: 20_000, mode: "status" }] },
+        [B]: typical,
+        [C]: typical,
+      },
+      // The breaker leaves failure streaks to the detector.
+      { breaker: { consecutiveFailures: false } },
+    );
     const ejections: Array<ClientEventMap["eject"]> = [];
     const readmits: number[] = [];
     client.on("eject", (e) => ejections.push(e));
@@ -135,6 +104,9 @@ describe("failover on simulated upstreams", () => {
     expect(until - at).toBe(30_000);
     expect(readmits).toHaveLength(1);
     expect(readmits[0]! - 20_000).toBeLessThanOrEqual(until - at);
+    // The first pick after the ejection probes A, whatever its estimate and slow start say.
+    const probe = attempts.find((a) => a.upstream === A && a.sentAt >= readmits[0]!)!;
+    expect(probe.sentAt - readmits[0]!).toBeLessThanOrEqual(5);
     expect(client.stats().upstreams[0]!.state).toBe("up");
     await client.close();
   });
@@ -337,6 +309,44 @@ describe("failover against real local servers", () => {
     expect(failed).toHaveLength(5);
     expect(client.stats().upstreams[0]!.state).toBe("open");
     expect(servers[0]!.requests.length + servers[1]!.requests.length).toBe(30);
+    await client.close();
+  });
+
+  it("lets no outcome of a removed upstream touch the upstream that took its place", async () => {
+    // a holds every request until the test lets it answer 503.
+    const held: Array<() => void> = [];
+    const a = await startServer(
+      (_req, res) =>
+        new Promise<void>((resolve) => {
+          held.push(() => {
+            res.statusCode = 503;
+            res.end("down");
+            resolve();
+          });
+        }),
+    );
+    servers.push(a, await startServer(), await startServer());
+    const [, b, d] = servers;
+    const client = createClient({
+      upstreams: [a.url, b!.url],
+      balancer: "round-robin",
+      retry: false,
+      breaker: false,
+    });
+    const ejected: string[] = [];
+    client.on("eject", (e) => ejected.push(e.upstream));
+    const calls = Array.from({ length: 10 }, () => client.fetch("/"));
+    await until(() => held.length === 5);
+    // a is replaced by d while its 5 calls are in flight; d takes a's detector slot.
+    client.setUpstreams([b!.url, d!.url]);
+    for (const answer of held) answer();
+    const statuses = await Promise.all(calls.map(async (c) => (await c).status));
+    expect(statuses.filter((s) => s === 503)).toHaveLength(5);
+    expect(ejected).toEqual([]);
+    expect(client.stats().upstreams[1]).toMatchObject({ url: d!.url, state: "up", failures: 0 });
+    // d is in slow start (10% of its weight): it gets about one call in 11.
+    for (let i = 0; i < 30; i++) await (await client.fetch("/")).text();
+    expect(d!.requests.length).toBeGreaterThan(0);
     await client.close();
   });
 

@@ -290,6 +290,36 @@ describe("hedge: which calls", () => {
   });
 });
 
+describe("hedge: where it goes", () => {
+  it("sends no hedge when the only other upstream is half-open with its probe slot taken", async () => {
+    const { clock, sent, client, hedges } = setup({ upstreams: [A, B] });
+    const now = clock.now();
+    client.restoreBreakers({
+      v: 1,
+      breakers: {
+        [B]: {
+          v: 1,
+          state: { kind: "half-open", since: now, probesInFlight: 0 },
+          trips: 1,
+          decayFrom: 0,
+        },
+      },
+    });
+    // B's one probe goes out with one of two calls and stays out; the other call is answered.
+    const early = [client.fetch("/early"), client.fetch("/early")];
+    expect(sent.map((s) => originOf(s.url)).sort()).toEqual([A, B]);
+    sent.find((s) => originOf(s.url) === A)!.respond(200);
+    const pending = client.fetch("/item");
+    await clock.advanceAsync(1_000);
+    const forItem = sent.filter((s) => new URL(s.url).pathname === "/item");
+    expect(forItem.map((s) => originOf(s.url))).toEqual([A]);
+    expect(hedges.filter((h) => h.upstream === h.primaryUpstream)).toEqual([]);
+    for (const attempt of sent) attempt.respond(200);
+    await Promise.all([...early, pending]);
+    await client.close();
+  });
+});
+
 describe("hedge: budget", () => {
   it("caps the extra requests at the budget's share of calls", async () => {
     const { clock, sent, client, hedges } = setup({

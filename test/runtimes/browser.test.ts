@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, inject } from "vitest";
-import { CHROMIUM, CHROMIUM_ARGS } from "./chromium";
+import { launchChromium } from "./chromium";
 import { type ScenarioResult, scenarioTests } from "./scenario-tests";
 import { startUpstreamServer, type UpstreamServer } from "./upstream-server";
 
 describe("Chromium: a page loads the installed package and runs the shared scenario", () => {
   let server: UpstreamServer;
-  let context: BrowserContext | undefined;
-  let profile: string | undefined;
+  let browser: Browser | undefined;
   let result: ScenarioResult;
 
   beforeAll(async () => {
@@ -21,13 +18,8 @@ describe("Chromium: a page loads the installed package and runs the shared scena
       { prefix: "/pkg/", dir: join(consumerDir, "node_modules/resilient-fetch") },
       { prefix: "/runtime/", dir: consumerDir },
     ]);
-    profile = mkdtempSync(join(tmpdir(), "resilient-fetch-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
-    const page = await context.newPage();
+    browser = await launchChromium();
+    const page = await browser.newPage();
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(error.message));
     const env = JSON.stringify({ runtime: "chromium", base: server.base, dead: server.dead });
@@ -41,9 +33,8 @@ describe("Chromium: a page loads the installed package and runs the shared scena
   }, 30_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await server?.close();
-    if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
   });
 
   scenarioTests(

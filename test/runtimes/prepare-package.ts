@@ -82,16 +82,28 @@ export async function preparePackage(): Promise<PreparedPackage & { dispose(): v
   }
 }
 
-function npm(args: string[], cwd: string): string {
-  // Under `npm test` the environment carries the outer npm's settings (npm_config_local_prefix
-  // = this repository, …); a nested npm must see none of them, or it could install here.
-  const env: Record<string, string | undefined> = {};
+/**
+ * The environment for an npm started from a test. Under `npm test` the environment carries
+ * the outer npm's settings (npm_config_local_prefix = this repository, …); a nested npm must
+ * see none of them, or it could install here.
+ *
+ * @example
+ * ```ts
+ * spawn("npm", ["ci"], { cwd: join(ROOT, "test/runtimes/node22"), env: nestedNpmEnv() });
+ * ```
+ */
+export function nestedNpmEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (!name.toLowerCase().startsWith("npm_")) env[name] = value;
   }
   env.npm_config_update_notifier = "false";
   env.npm_config_loglevel = "error";
-  const result = spawnSync("npm", args, { cwd, encoding: "utf8", env });
+  return env;
+}
+
+function npm(args: string[], cwd: string): string {
+  const result = spawnSync("npm", args, { cwd, encoding: "utf8", env: nestedNpmEnv() });
   if (result.status !== 0) {
     throw new Error(`npm ${args.join(" ")} failed (${result.status}):\n${result.stderr}`);
   }

@@ -1,6 +1,6 @@
 // Just enough of Deno's and Bun's globals for examples/deno.ts and examples/bun.ts to
 // type-check under the root tsconfig (Node + DOM types). The runtimes' own checkers see their
-// real declarations (runtime-examples.test.ts runs `deno check` on the Deno example).
+// real declarations (examples.test.ts runs `deno check` on the Deno example).
 // tsconfig.build.json compiles src/ without this file, so src cannot come to depend on it.
 
 declare namespace Deno {

@@ -1,16 +1,8 @@
-// Types for the Workers-pool tests: the hub's bindings and main module as
-// `cloudflare:workers` sees them, and the port that global-setup.ts provides.
-import type { Env as HubEnv } from "../../worker/env";
-
-declare global {
-  namespace Cloudflare {
-    interface Env extends Required<HubEnv> {}
-    interface GlobalProps {
-      mainModule: typeof import("../../worker/index");
-      durableNamespaces: "HealthHub";
-    }
-  }
-}
+// Types for the Workers-pool tests: the port that global-setup.ts provides. The hub's
+// bindings and main module (`Cloudflare.Env`, `Cloudflare.GlobalProps`, which
+// `cloudflare:workers` and `cloudflare:test` read) come from worker-configuration.d.ts.
+// The import makes this file a module, so the block below augments vitest.
+import type {} from "vitest";
 
 declare module "vitest" {
   export interface ProvidedContext {

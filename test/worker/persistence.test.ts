@@ -1,7 +1,10 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { HubEventsPage, HubSnapshot } from "../../src/protocol";
+import { newAvailability } from "../../worker/model/availability";
 import type { HealthHub } from "../../worker/objects/health-hub";
+import { SCHEMA } from "../../worker/objects/hub-rows";
+import { HubStore } from "../../worker/objects/hub-store";
 import {
   call,
   configure,
@@ -155,5 +158,90 @@ describe("persistence", () => {
     });
     await flushed(service);
     expect(await rows()).toBe(120);
+  });
+});
+
+describe("schema migration", () => {
+  // What the first release wrote: its tables (SCHEMA without the later meta table) and
+  // rows in its shapes — no drain in the config, one failing flag per location, no
+  // network_errors column, events without a kind.
+  const v1 = SCHEMA.replace(/CREATE TABLE IF NOT EXISTS meta[^;]*;/, "");
+  const url = "https://x.internal";
+  const v1Config = {
+    upstreams: [{ url, weight: 1, healthPath: "/", expectedStatus: [200] }],
+    heartbeat: { interval: 10_000, timeout: 1_000, rise: 2, fall: 3 },
+  };
+  const track = { verdict: "down", since: 5, reason: "r", okStreak: 0, failStreak: 3, lastAt: 5 };
+  const v1Upstream = {
+    url,
+    verdict: "down",
+    since: 5,
+    reason: "down from AMS",
+    hub: track,
+    ewma: null,
+    // Availability's shape did not change: today's constructor writes the v1 row.
+    availability: { ...newAvailability(5), verdict: "down", lastKnown: "down" },
+    locations: {
+      AMS: {
+        verdict: "down",
+        since: 5,
+        reason: "reports: failure rate 1.00 over 12 calls",
+        edge: track,
+        failing: true,
+        reportedAt: 5,
+        ewma: null,
+      },
+    },
+  };
+
+  it("keeps a first-release store's config, state, counts and events, and fills the new fields", async () => {
+    const service = uniqueService("migrate");
+    const now = Date.now();
+    const loaded = await runInDurableObject(hubOf(service), (_hub, state) => {
+      const sql = state.storage.sql;
+      for (const t of [
+        "config",
+        "upstreams",
+        "heartbeats",
+        "report_buckets",
+        "events",
+        "leases",
+        "meta",
+      ])
+        sql.exec(`DROP TABLE IF EXISTS ${t}`);
+      sql.exec(v1);
+      sql.exec("INSERT INTO config VALUES (1, ?, ?, 7, ?)", service, JSON.stringify(v1Config), now);
+      sql.exec("INSERT INTO upstreams VALUES (?, ?)", url, JSON.stringify(v1Upstream));
+      sql.exec(
+        "INSERT INTO report_buckets VALUES (?, 'AMS', ?, 3, 12, 2, 0, 0, 0)",
+        url,
+        now - (now % 10_000),
+      );
+      sql.exec(
+        "INSERT INTO events (at, upstream, scope, from_verdict, to_verdict, reason) VALUES (?, ?, 'global', 'up', 'down', 'old')",
+        now,
+        url,
+      );
+      const store = new HubStore(sql);
+      store.migrate();
+      store.migrate(); // a second start changes nothing
+      return { state: store.load(now)!, events: store.listEvents(10) };
+    });
+    expect(loaded.state.config.upstreams[0]!.drain).toBe(false);
+    expect(loaded.state.version).toBeGreaterThan(7);
+    const x = loaded.state.upstreams.get(url)!;
+    expect(x).toMatchObject({ verdict: "down", evidence: null });
+    expect(x.locations.AMS).toMatchObject({
+      verdict: "down",
+      failing: { answers: true, unreachable: false, rotation: false },
+      rotation: null,
+      countsFrom: null,
+    });
+    expect(x.locations.AMS!.buckets).toEqual([
+      expect.objectContaining({ successes: 3, failures: 12, networkErrors: 0, timeouts: 2 }),
+    ]);
+    expect(loaded.events.events).toEqual([
+      expect.objectContaining({ kind: "verdict", from: "up", to: "down", reason: "old" }),
+    ]);
   });
 });

@@ -62,6 +62,12 @@ describe("config validation", () => {
       /./,
     ],
     [
+      "a drain that is not a boolean",
+      { upstreams: [{ url: "http://127.0.0.1", drain: "yes" }] },
+      "upstreams.0.drain",
+      /./,
+    ],
+    [
       "duplicate upstreams",
       { upstreams: ["http://127.0.0.1/a", "http://127.0.0.1/a/"] },
       "upstreams.1.url",
@@ -188,10 +194,45 @@ describe("report validation", () => {
       { heartbeats: { leaseId: "x", results: [] } },
       "heartbeats.results",
     ],
+    [
+      "negative network errors",
+      { upstreams: [{ ...ok, networkErrors: -1 }] },
+      "upstreams.0.networkErrors",
+    ],
+    [
+      "an outOfRotation without unreachable",
+      { upstreams: [{ ...ok, outOfRotation: { answers: 1 } }] },
+      "upstreams.0.outOfRotation.unreachable",
+    ],
+    [
+      "more clients out of rotation than reporters",
+      { upstreams: [{ ...ok, outOfRotation: { answers: 1, unreachable: 1 } }] },
+      "upstreams.0.outOfRotation",
+    ],
+    ["zero reporters", { upstreams: [{ ...ok, reporters: 0 }] }, "upstreams.0.reporters"],
   ])("rejects %s with 400", async (_name, body, path) => {
     const service = uniqueService("rv");
     await configure(service, { upstreams: [url] });
     await expect400(await report(service, body), path);
+  });
+
+  it("accepts a v1 entry (no networkErrors, outOfRotation or reporters) and the full one", async () => {
+    const service = uniqueService("rv");
+    await configure(service, { upstreams: [url] });
+    expect((await report(service, { colo: "AMS", upstreams: [ok] })).status).toBe(202);
+    const full = {
+      ...ok,
+      successes: 3,
+      failures: 2,
+      networkErrors: 4,
+      timeouts: 1,
+      outOfRotation: { answers: 1, unreachable: 2 },
+      reporters: 5,
+    };
+    expect((await report(service, { colo: "AMS", upstreams: [full] })).status).toBe(202);
+    const ams = (await snapshot(service)).upstreams[0]!.locations.AMS!;
+    expect(ams).toMatchObject({ calls: 11, failures: 2, networkErrors: 4, timeouts: 1 });
+    expect(ams.outOfRotation).not.toBeNull();
   });
 
   it("rejects entries for upstreams that are not configured and changes nothing", async () => {

@@ -2,6 +2,7 @@
 // included) into the Worker bundle; named imports let the bundler keep what is used.
 import {
   array,
+  boolean,
   coerce,
   int,
   NEVER,
@@ -67,6 +68,7 @@ const upstream = preprocess(
     expectedStatus: union([status, array(status).min(1).max(8)]).default(
       HUB_DEFAULTS.expectedStatus,
     ),
+    drain: boolean().default(false),
   }).transform((u) => ({
     ...u,
     expectedStatus: Array.isArray(u.expectedStatus) ? u.expectedStatus : [u.expectedStatus],
@@ -123,6 +125,25 @@ const latency = strictObject({
   p99Ms: ms.optional(),
 });
 
+// Fields added after v1 shipped are optional with a default, so older clients' bodies
+// still validate and parse to the same full shape.
+const reportEntry = strictObject({
+  url,
+  successes: count,
+  failures: count,
+  networkErrors: count.default(0),
+  timeouts: count,
+  latency: latency.optional(),
+  outOfRotation: strictObject({ answers: count, unreachable: count }).default({
+    answers: 0,
+    unreachable: 0,
+  }),
+  reporters: int().min(1).max(1_000_000).default(1),
+}).refine((e) => e.outOfRotation.answers + e.outOfRotation.unreachable <= e.reporters, {
+  path: ["outOfRotation"],
+  message: "outOfRotation cannot exceed reporters (1 unless the entry merges several clients)",
+});
+
 /**
  * The body of `POST /v1/services/:service/reports`.
  *
@@ -133,17 +154,7 @@ const latency = strictObject({
  */
 export const reportBody = strictObject({
   colo: string().regex(COLO, "colo must match [A-Za-z0-9_-]{1,16}").optional(),
-  upstreams: array(
-    strictObject({
-      url,
-      successes: count,
-      failures: count,
-      timeouts: count,
-      latency: latency.optional(),
-    }),
-  )
-    .max(HUB_LIMITS.reportEntries)
-    .optional(),
+  upstreams: array(reportEntry).max(HUB_LIMITS.reportEntries).optional(),
   heartbeats: strictObject({
     leaseId: string().min(1).max(64),
     results: array(

@@ -3,17 +3,12 @@ import type {
   HubHeartbeat,
   HubHeartbeatResult,
   HubUpstreamReport,
+  HubVerdict,
 } from "../../src/protocol";
-import { HUB_PASSIVE } from "../../src/protocol";
 import { transitionAvailability } from "./availability";
-import {
-  globalJudgement,
-  type Judgement,
-  locationJudgement,
-  staleAfter,
-  trackJudgement,
-} from "./decide";
+import { type Judgement, staleAfter, trackJudgement } from "./decide";
 import { updateEwma } from "./ewma";
+import { globalJudgement } from "./global-verdict";
 import {
   type EventDraft,
   type HubState,
@@ -24,38 +19,74 @@ import {
   type UpstreamState,
 } from "./hub-state";
 import { observeHeartbeat } from "./hysteresis";
-import { addToBuckets, type Bucket, judgePassive, pruneBuckets, windowTotals } from "./passive";
+import { forgettable, judgeLocation } from "./judge-location";
+import { addToBuckets, type Bucket } from "./passive";
+import { addRotation } from "./rotation";
 
 /**
  * The hub's state transitions. Each function changes `state` in place and returns what
  * the Durable Object must persist or log; none does I/O or reads a clock.
  */
 
-/** A location with no data for this long is forgotten. */
-export const LOCATION_RETENTION_MS = 60 * 60_000;
-
 /**
  * Replaces the config: upstreams that stay keep their history, new ones start unknown,
  * removed ones are dropped. Outstanding leases are revoked (their targets may be gone).
+ * Returns the removed URLs and a `drain`/`undrain` event for every upstream whose drain
+ * changed (a new upstream that starts drained counts as drained now).
  *
  * @example
  * ```ts
- * const { removed } = applyConfig(state, config, now);
+ * const { removed, events } = applyConfig(state, config, now);
  * ```
  */
 export function applyConfig(
   state: HubState,
   config: HubConfig,
   now: number,
-): { removed: string[] } {
+): { removed: string[]; events: EventDraft[] } {
   const next = new Map<string, UpstreamState>();
   for (const u of config.upstreams)
     next.set(u.url, state.upstreams.get(u.url) ?? newUpstreamState(u.url, now));
   const removed = [...state.upstreams.keys()].filter((url) => !next.has(url));
+  const events = drainEvents(state.config, config, next, now);
   state.config = config;
   state.upstreams = next;
   state.leases.clear();
-  return { removed };
+  return { removed, events };
+}
+
+/**
+ * The `drain`/`undrain` events between two configs (`before` is `null` for a new service).
+ *
+ * @example
+ * ```ts
+ * const events = drainEvents(null, config, state.upstreams, now);
+ * ```
+ */
+export function drainEvents(
+  before: HubConfig | null,
+  after: HubConfig,
+  upstreams: ReadonlyMap<string, UpstreamState>,
+  now: number,
+): EventDraft[] {
+  const was = new Map(before?.upstreams.map((u) => [u.url, u.drain]));
+  const events: EventDraft[] = [];
+  for (const u of after.upstreams) {
+    if (u.drain === (was.get(u.url) ?? false)) continue;
+    const verdict = upstreams.get(u.url)?.verdict ?? "unknown";
+    events.push({
+      at: now,
+      upstream: u.url,
+      scope: "global",
+      kind: u.drain ? "drain" : "undrain",
+      from: verdict,
+      to: verdict,
+      reason: u.drain
+        ? "drained by config: clients send it no new calls"
+        : "undrained by config: clients may call it again",
+    });
+  }
+  return events;
 }
 
 /**
@@ -92,6 +123,7 @@ export function recordHubHeartbeat(
           at: now,
           upstream: result.url,
           scope: "hub",
+          kind: "verdict" as const,
           from: before,
           to: after,
           reason: upstream.hub.reason,
@@ -128,7 +160,8 @@ export function recordEdgeHeartbeat(
 }
 
 /**
- * Adds one report entry from `colo` to the current bucket; returns that bucket.
+ * Adds one report entry from `colo` to the current bucket and its out-of-rotation state to
+ * the location's rotation tally; returns the bucket.
  *
  * @example
  * ```ts
@@ -149,10 +182,21 @@ export function recordReport(
     {
       successes: entry.successes,
       failures: entry.failures,
+      networkErrors: entry.networkErrors ?? 0,
       timeouts: entry.timeouts,
       latencySum: latency?.sumMs ?? 0,
       latencyCount: latency?.count ?? 0,
       latencyMax: latency?.maxMs ?? 0,
+    },
+    now,
+  );
+  const out = entry.outOfRotation;
+  location.rotation = addRotation(
+    location.rotation,
+    {
+      reporters: entry.reporters ?? 1,
+      answers: out?.answers ?? 0,
+      unreachable: out?.unreachable ?? 0,
     },
     now,
   );
@@ -195,67 +239,51 @@ export function reevaluate(
     for (const name in upstream.locations) {
       const location = upstream.locations[name]!;
       if (colo !== undefined && name !== colo) {
-        votes.push({ colo: name, verdict: location.verdict, reason: location.reason });
+        votes.push(voteOf(name, location));
         continue;
       }
-      if (judgeLocation(upstream, name, location, now, stale, events))
-        votes.push({ colo: name, verdict: location.verdict, reason: location.reason });
+      const j = judgeLocation(location, now, stale);
+      if (j.verdict !== location.verdict) {
+        events.push(verdictEvent(upstream.url, name, location.verdict, j, now));
+        location.verdict = j.verdict;
+        location.since = now;
+      }
+      location.reason = j.reason;
+      location.evidence = j.evidence;
+      if (j.verdict === "unknown" && forgettable(location, now)) delete upstream.locations[name];
+      else votes.push(voteOf(name, location));
     }
-    const g = globalJudgement(trackJudgement(upstream.hub, now, stale), votes);
+    const hub = trackJudgement(upstream.hub, upstream.hubLast, now, stale);
+    const g = globalJudgement(hub, votes);
     if (g.verdict !== upstream.verdict) {
-      events.push({
-        at: now,
-        upstream: upstream.url,
-        scope: "global",
-        from: upstream.verdict,
-        to: g.verdict,
-        reason: g.reason,
-      });
+      events.push(verdictEvent(upstream.url, "global", upstream.verdict, g, now));
       upstream.availability = transitionAvailability(upstream.availability, g.verdict, now);
       upstream.verdict = g.verdict;
       upstream.since = now;
     }
     upstream.reason = g.reason;
+    upstream.evidence = g.evidence;
   }
   return events;
 }
 
-/** Judges one location again; `false` when it was forgotten (nothing left to say). */
-function judgeLocation(
-  upstream: UpstreamState,
-  colo: string,
-  location: LocationState,
-  now: number,
-  stale: number,
-  events: EventDraft[],
-): boolean {
-  pruneBuckets(location.buckets, now);
-  const signal = judgePassive(windowTotals(location.buckets, now), location.failing);
-  location.failing = signal.failing;
-  const j = locationJudgement(trackJudgement(location.edge, now, stale), signal);
-  if (j.verdict !== location.verdict) {
-    events.push({
-      at: now,
-      upstream: upstream.url,
-      scope: colo,
-      from: location.verdict,
-      to: j.verdict,
-      reason: j.reason,
-    });
-    location.verdict = j.verdict;
-    location.since = now;
-  }
-  location.reason = j.reason;
-  if (j.verdict === "unknown" && forgettable(location.edge.lastAt, location.reportedAt, now)) {
-    delete upstream.locations[colo];
-    return false;
-  }
-  return true;
-}
+const voteOf = (colo: string, l: LocationState) => ({
+  colo,
+  verdict: l.verdict,
+  reason: l.reason,
+  evidence: l.evidence,
+});
 
-function forgettable(edgeAt: number | null, reportedAt: number | null, now: number): boolean {
-  const last = Math.max(edgeAt ?? 0, reportedAt ?? 0);
-  return now - last > Math.max(LOCATION_RETENTION_MS, HUB_PASSIVE.windowMs);
+function verdictEvent(url: string, scope: string, from: HubVerdict, to: Judgement, now: number) {
+  return {
+    at: now,
+    upstream: url,
+    scope,
+    kind: "verdict" as const,
+    from,
+    to: to.verdict,
+    reason: to.reason,
+  };
 }
 
 function expectedOf(state: HubState, url: string): readonly number[] {

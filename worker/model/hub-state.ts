@@ -1,9 +1,18 @@
-import type { HubConfig, HubHeartbeat, HubHeartbeatResult, HubVerdict } from "../../src/protocol";
+import type {
+  HubConfig,
+  HubEvent,
+  HubEvidence,
+  HubHeartbeat,
+  HubHeartbeatResult,
+  HubVerdict,
+} from "../../src/protocol";
 import { type AvailabilityState, newAvailability } from "./availability";
 import type { Ewma } from "./ewma";
 import { type HeartbeatTrack, newTrack } from "./hysteresis";
 import type { Lease } from "./lease";
-import type { Bucket } from "./passive";
+import type { Bucket, CountsMark } from "./passive";
+import { NOT_FAILING, type ReportFailing } from "./report-signal";
+import type { Rotation } from "./rotation";
 
 /**
  * The in-memory state of one service's hub: the Durable Object keeps it, mirrors it into
@@ -23,12 +32,18 @@ export interface LocationState {
   verdict: HubVerdict;
   since: number;
   reason: string;
+  /** What the verdict rests on; `null` when unknown. */
+  evidence: HubEvidence | null;
   /** Heartbeats that clients in this location ran under a lease. */
   edge: HeartbeatTrack;
   edgeLast: HubHeartbeat | null;
-  /** Whether the passive signal is in its failing state (it has hysteresis too). */
-  failing: boolean;
+  /** Which failing states the reports are in (each has hysteresis). */
+  failing: ReportFailing;
   buckets: Bucket[];
+  /** Where the judged counts start (set when clients readmit the upstream); `null`: all. */
+  countsFrom: CountsMark | null;
+  /** The recent share of reporters holding the upstream out of rotation. */
+  rotation: Rotation | null;
   reportedAt: number | null;
   ewma: Ewma | null;
 }
@@ -46,6 +61,8 @@ export interface UpstreamState {
   verdict: HubVerdict;
   since: number;
   reason: string;
+  /** What the global verdict rests on; `null` when unknown. */
+  evidence: HubEvidence | null;
   /** The hub's own heartbeats. */
   hub: HeartbeatTrack;
   hubLast: HubHeartbeat | null;
@@ -77,13 +94,14 @@ export interface HubState {
  *
  * @example
  * ```ts
- * const e: EventDraft = { at: now, upstream: url, scope: "global", from: "up", to: "down", reason: "…" };
+ * const e: EventDraft = { at: now, upstream: url, scope: "global", kind: "verdict", from: "up", to: "down", reason: "…" };
  * ```
  */
 export interface EventDraft {
   at: number;
   upstream: string;
   scope: string;
+  kind: HubEvent["kind"];
   from: HubVerdict;
   to: HubVerdict;
   reason: string;
@@ -103,6 +121,7 @@ export function newUpstreamState(url: string, now: number): UpstreamState {
     verdict: "unknown",
     since: now,
     reason: "no fresh signal",
+    evidence: null,
     hub: newTrack(now),
     hubLast: null,
     locations: {},
@@ -124,10 +143,13 @@ export function newLocationState(now: number): LocationState {
     verdict: "unknown",
     since: now,
     reason: "no fresh heartbeats or reports",
+    evidence: null,
     edge: newTrack(now),
     edgeLast: null,
-    failing: false,
+    failing: NOT_FAILING,
     buckets: [],
+    countsFrom: null,
+    rotation: null,
     reportedAt: null,
     ewma: null,
   };

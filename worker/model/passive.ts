@@ -5,13 +5,17 @@ import { HUB_PASSIVE } from "../../src/protocol";
  *
  * @example
  * ```ts
- * const b: Bucket = { start: 0, successes: 9, failures: 1, timeouts: 0, latencySum: 90, latencyCount: 10, latencyMax: 20 };
+ * const b: Bucket = { start: 0, successes: 9, failures: 1, networkErrors: 0, timeouts: 0, latencySum: 90, latencyCount: 10, latencyMax: 20 };
  * ```
  */
 export interface Bucket {
   start: number;
   successes: number;
+  /** Answers classified as failures. */
   failures: number;
+  /** Calls that got no answer: connection failures. */
+  networkErrors: number;
+  /** Calls that got no answer in time. */
   timeouts: number;
   latencySum: number;
   latencyCount: number;
@@ -30,15 +34,11 @@ export interface Bucket {
 export interface WindowTotals {
   calls: number;
   successes: number;
-  /** Failures plus timeouts. */
+  failures: number;
+  networkErrors: number;
+  timeouts: number;
+  /** Failures, network errors and timeouts. */
   failed: number;
-}
-
-/** What the passive signal says about a location. */
-export interface PassiveSignal {
-  verdict: "up" | "down" | "unknown";
-  failing: boolean;
-  reason: string;
 }
 
 /**
@@ -59,7 +59,7 @@ export function bucketStart(at: number, bucketMs: number = HUB_PASSIVE.bucketMs)
  *
  * @example
  * ```ts
- * addToBuckets(buckets, { successes: 3, failures: 0, timeouts: 0, latencySum: 30, latencyCount: 3, latencyMax: 12 }, now);
+ * addToBuckets(buckets, { successes: 3, failures: 0, networkErrors: 0, timeouts: 0, latencySum: 30, latencyCount: 3, latencyMax: 12 }, now);
  * ```
  */
 export function addToBuckets(
@@ -75,6 +75,7 @@ export function addToBuckets(
       start,
       successes: 0,
       failures: 0,
+      networkErrors: 0,
       timeouts: 0,
       latencySum: 0,
       latencyCount: 0,
@@ -84,6 +85,7 @@ export function addToBuckets(
   }
   bucket.successes += counts.successes;
   bucket.failures += counts.failures;
+  bucket.networkErrors += counts.networkErrors;
   bucket.timeouts += counts.timeouts;
   bucket.latencySum += counts.latencySum;
   bucket.latencyCount += counts.latencyCount;
@@ -111,7 +113,39 @@ export function pruneBuckets(
 }
 
 /**
- * Sums the buckets that overlap the window ending at `now`.
+ * Where a location's judged counts start: the bucket that was current then, and its counts
+ * at that moment (left out of the totals). Set when clients put an upstream back into
+ * rotation, so failures from before their good probes stop weighing on the verdict.
+ *
+ * @example
+ * ```ts
+ * location.countsFrom = markCounts(location.buckets);
+ * ```
+ */
+export type CountsMark = Pick<
+  Bucket,
+  "start" | "successes" | "failures" | "networkErrors" | "timeouts"
+>;
+
+/**
+ * A mark after everything counted so far (`null` without buckets: nothing to leave out).
+ *
+ * @example
+ * ```ts
+ * const mark = markCounts(buckets);
+ * windowTotals(buckets, now, HUB_PASSIVE.windowMs, mark).calls; // 0 until new reports
+ * ```
+ */
+export function markCounts(buckets: readonly Bucket[]): CountsMark | null {
+  const b = buckets[buckets.length - 1];
+  if (!b) return null;
+  const { start, successes, failures, networkErrors, timeouts } = b;
+  return { start, successes, failures, networkErrors, timeouts };
+}
+
+/**
+ * Sums the buckets that overlap the window ending at `now`; with `from`, only what was
+ * counted after that mark.
  *
  * @example
  * ```ts
@@ -122,38 +156,33 @@ export function windowTotals(
   buckets: readonly Bucket[],
   now: number,
   windowMs: number = HUB_PASSIVE.windowMs,
+  from: CountsMark | null = null,
 ): WindowTotals {
-  let successes = 0;
-  let failed = 0;
+  const t: WindowTotals = {
+    calls: 0,
+    successes: 0,
+    failures: 0,
+    networkErrors: 0,
+    timeouts: 0,
+    failed: 0,
+  };
   for (const b of buckets) {
     if (b.start + HUB_PASSIVE.bucketMs <= now - windowMs) continue;
-    successes += b.successes;
-    failed += b.failures + b.timeouts;
+    if (from !== null && b.start < from.start) continue;
+    if (from === null || b.start !== from.start) {
+      t.successes += b.successes;
+      t.failures += b.failures;
+      t.networkErrors += b.networkErrors;
+      t.timeouts += b.timeouts;
+      continue;
+    }
+    // A bucket reloaded after a crash can hold less than the mark saw: never below zero.
+    t.successes += Math.max(0, b.successes - from.successes);
+    t.failures += Math.max(0, b.failures - from.failures);
+    t.networkErrors += Math.max(0, b.networkErrors - from.networkErrors);
+    t.timeouts += Math.max(0, b.timeouts - from.timeouts);
   }
-  return { calls: successes + failed, successes, failed };
-}
-
-/**
- * Judges the window with two thresholds so the signal does not flap: a location becomes
- * failing at a failure rate of `failureRate` or more and stops failing at `recoveryRate` or
- * less, both only with at least `minCalls` calls. Without enough calls a failing location
- * stays failing until the window empties.
- *
- * @example
- * ```ts
- * const signal = judgePassive(windowTotals(buckets, now), wasFailing);
- * ```
- */
-export function judgePassive(totals: WindowTotals, wasFailing: boolean): PassiveSignal {
-  const { calls, failed } = totals;
-  if (calls === 0) return { verdict: "unknown", failing: false, reason: "no calls reported" };
-  const rate = failed / calls;
-  const enough = calls >= HUB_PASSIVE.minCalls;
-  const describe = `failure rate ${rate.toFixed(2)} over ${calls} calls`;
-  const failing = wasFailing
-    ? !(enough && rate <= HUB_PASSIVE.recoveryRate)
-    : enough && rate >= HUB_PASSIVE.failureRate;
-  if (failing) return { verdict: "down", failing, reason: describe };
-  if (enough) return { verdict: "up", failing, reason: describe };
-  return { verdict: "unknown", failing, reason: `only ${calls} calls reported` };
+  t.failed = t.failures + t.networkErrors + t.timeouts;
+  t.calls = t.successes + t.failed;
+  return t;
 }

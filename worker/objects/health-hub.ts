@@ -1,11 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import type { HubConfig, HubEventsPage, HubProbeLease } from "../../src/protocol";
-import type { Env } from "../env";
 import type { Issue } from "../http/errors";
 import type { ConfigBody, ReportBody } from "../http/schemas";
 import { etagMatches } from "../model/etag";
 import {
   applyConfig,
+  drainEvents,
   recordEdgeHeartbeat,
   recordHubHeartbeat,
   recordReport,
@@ -83,11 +83,14 @@ export class HealthHub extends DurableObject<Env> {
     const now = Date.now();
     const created = this.state === null;
     let removed: string[] = [];
-    if (this.state === null) this.state = createHubState(service, config, now);
-    else ({ removed } = applyConfig(this.state, config, now));
+    let drains: EventDraft[];
+    if (this.state === null) {
+      this.state = createHubState(service, config, now);
+      drains = drainEvents(null, config, this.state.upstreams, now);
+    } else ({ removed, events: drains } = applyConfig(this.state, config, now));
     const state = this.state;
     this.store.saveConfig(state, removed, now);
-    this.commit(reevaluate(state, now), state.upstreams.keys(), true);
+    this.commit([...drains, ...reevaluate(state, now)], state.upstreams.keys(), true);
     const due = now + Math.min(config.heartbeat.interval, FIRST_HEARTBEAT_DELAY_MS);
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > due) await this.ctx.storage.setAlarm(due);

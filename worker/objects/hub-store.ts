@@ -1,4 +1,4 @@
-import type { HubConfig, HubEventsPage, HubHeartbeat } from "../../src/protocol";
+import type { HubEventsPage, HubHeartbeat } from "../../src/protocol";
 import { HUB_PASSIVE } from "../../src/protocol";
 import {
   type EventDraft,
@@ -8,7 +8,16 @@ import {
 } from "../model/hub-state";
 import type { Lease } from "../model/lease";
 import type { Bucket } from "../model/passive";
-import { SCHEMA, toBucket, toEvent, toHeartbeat, upstreamRow } from "./hub-rows";
+import {
+  fromConfigRow,
+  fromUpstreamRow,
+  MIGRATIONS,
+  SCHEMA,
+  toBucket,
+  toEvent,
+  toHeartbeat,
+  upstreamRow,
+} from "./hub-rows";
 
 /** Heartbeat results and report buckets are kept this long. */
 export const HISTORY_RETENTION_MS = 60 * 60_000;
@@ -73,9 +82,14 @@ export class HubStore {
     this.stagedVersion = false;
   }
 
-  /** Creates the tables if they do not exist. */
+  /** Creates the tables if they do not exist and applies the migrations not yet applied. */
   migrate(): void {
     this.sql.exec(SCHEMA);
+    const row = this.sql.exec("SELECT schema FROM meta WHERE id = 1").toArray()[0];
+    const applied = (row?.schema as number | undefined) ?? 0;
+    if (applied >= MIGRATIONS.length) return;
+    for (const step of MIGRATIONS.slice(applied)) this.sql.exec(step);
+    this.sql.exec("INSERT OR REPLACE INTO meta (id, schema) VALUES (1, ?)", MIGRATIONS.length);
   }
 
   /**
@@ -87,17 +101,11 @@ export class HubStore {
       .exec("SELECT service, json, version FROM config WHERE id = 1")
       .toArray()[0];
     if (!config) return null;
-    const parsed = JSON.parse(config.json as string) as HubConfig;
+    const parsed = fromConfigRow(config.json as string);
     const upstreams = new Map<string, UpstreamState>();
     const rows = new Map<string, UpstreamState>();
     for (const row of this.sql.exec("SELECT url, state FROM upstreams")) {
-      const u = JSON.parse(row.state as string) as UpstreamState;
-      u.hubLast = null;
-      for (const l of Object.values(u.locations)) {
-        l.buckets = [];
-        l.edgeLast = null;
-      }
-      rows.set(row.url as string, u);
+      rows.set(row.url as string, fromUpstreamRow(row.state as string));
     }
     for (const u of parsed.upstreams) {
       upstreams.set(u.url, rows.get(u.url) ?? newUpstreamState(u.url, now));
@@ -156,13 +164,14 @@ export class HubStore {
   private saveBucket(url: string, colo: string, b: Bucket): void {
     this.sql.exec(
       `INSERT OR REPLACE INTO report_buckets
-       (url, colo, start, successes, failures, timeouts, latency_sum, latency_count, latency_max)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       (url, colo, start, successes, failures, network_errors, timeouts, latency_sum, latency_count, latency_max)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       url,
       colo,
       b.start,
       b.successes,
       b.failures,
+      b.networkErrors,
       b.timeouts,
       b.latencySum,
       b.latencyCount,
@@ -186,10 +195,11 @@ export class HubStore {
   appendEvents(events: readonly EventDraft[]): void {
     for (const e of events) {
       this.sql.exec(
-        "INSERT INTO events (at, upstream, scope, from_verdict, to_verdict, reason) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO events (at, upstream, scope, kind, from_verdict, to_verdict, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
         e.at,
         e.upstream,
         e.scope,
+        e.kind,
         e.from,
         e.to,
         e.reason,
@@ -215,7 +225,7 @@ export class HubStore {
   listEvents(limit: number, before?: number): HubEventsPage {
     const rows = this.sql
       .exec(
-        `SELECT id, at, upstream, scope, from_verdict, to_verdict, reason FROM events
+        `SELECT id, at, upstream, scope, kind, from_verdict, to_verdict, reason FROM events
          WHERE id < ? ORDER BY id DESC LIMIT ?`,
         before ?? Number.MAX_SAFE_INTEGER,
         limit + 1,

@@ -2,19 +2,25 @@ import { describe, expect, it } from "vitest";
 import { HUB_PASSIVE, type HubConfig } from "../../../src/protocol";
 import {
   applyConfig,
-  LOCATION_RETENTION_MS,
   recordEdgeHeartbeat,
   recordHubHeartbeat,
   recordReport,
   reevaluate,
 } from "../../../worker/model/hub-reducer";
 import { createHubState } from "../../../worker/model/hub-state";
+import { LOCATION_RETENTION_MS } from "../../../worker/model/judge-location";
 import { buildSnapshot } from "../../../worker/model/snapshot";
 
 const A = "https://a.internal";
 const B = "https://b.internal";
 const config = (...urls: string[]): HubConfig => ({
-  upstreams: urls.map((url) => ({ url, weight: 1, healthPath: "/", expectedStatus: [200, 204] })),
+  upstreams: urls.map((url) => ({
+    url,
+    weight: 1,
+    healthPath: "/",
+    expectedStatus: [200, 204],
+    drain: false,
+  })),
   heartbeat: { interval: 10_000, timeout: 1_000, rise: 1, fall: 2 },
 });
 const ok = (url: string) => ({ url, status: 200, latencyMs: 10 });
@@ -46,6 +52,7 @@ describe("hub heartbeats", () => {
         at: 1_000,
         upstream: A,
         scope: "global",
+        kind: "verdict",
         from: "unknown",
         to: "up",
         reason: "up from 1 of 1 vantage points",
@@ -64,7 +71,7 @@ describe("hub heartbeats", () => {
 });
 
 describe("locations", () => {
-  it("judges a location from its reports and its leased heartbeats", () => {
+  it("judges a location from its reports and its leased heartbeats; failed answers anywhere take the upstream down", () => {
     const state = createHubState("svc", config(A), 0);
     recordReport(state, "AMS", { url: A, successes: 2, failures: 8, timeouts: 0 }, 1_000);
     recordEdgeHeartbeat(state, "SIN", ok(A), 1_000);
@@ -72,10 +79,12 @@ describe("locations", () => {
     expect(events.map((e) => `${e.scope}:${e.from}>${e.to}`)).toEqual([
       "AMS:unknown>down",
       "SIN:unknown>up",
-      "global:unknown>degraded",
+      "global:unknown>down",
     ]);
     const u = state.upstreams.get(A)!;
-    expect(u.locations.AMS!.reason).toBe("reports: failure rate 0.80 over 10 calls");
+    expect(u.locations.AMS!.reason).toBe(
+      "reports: answer failure rate 0.80 over 10 answered calls",
+    );
     expect(u.locations.SIN!.edgeLast).toMatchObject({ ok: true });
   });
 
@@ -161,7 +170,7 @@ describe("config changes", () => {
 });
 
 describe("snapshot", () => {
-  it("lists upstreams in config order with totals over their locations", () => {
+  it("lists upstreams in config order with totals over their locations and the freshness TTL", () => {
     const state = createHubState("svc", config(A, B), 0);
     recordReport(state, "AMS", { url: A, successes: 9, failures: 1, timeouts: 0 }, 1_000);
     recordReport(state, "SIN", { url: A, successes: 5, failures: 0, timeouts: 5 }, 1_000);
@@ -173,21 +182,32 @@ describe("snapshot", () => {
       service: "svc",
       version: 7,
       generatedAt: 1_500,
+      ttlMs: 31_000,
       heartbeat: config().heartbeat,
     });
     expect(snap.upstreams.map((u) => u.url)).toEqual([A, B]);
     const a = snap.upstreams[0]!;
+    // SIN's timeouts are about its path: SIN is down, the upstream is not (before #11 this
+    // was "degraded", half-open for everyone).
     expect(a).toMatchObject({
       calls: 20,
       successRate: 0.7,
-      verdict: "degraded",
-      breakerHint: "half-open",
+      verdict: "up",
+      evidence: "answers",
+      breakerHint: "closed",
+      drain: false,
       weight: 1,
     });
     expect(a.locations.SIN).toMatchObject({
       verdict: "down",
+      evidence: "unreachable",
+      breakerHint: "open",
       calls: 10,
+      failures: 0,
+      networkErrors: 0,
+      timeouts: 5,
       successRate: 0.5,
+      outOfRotation: { answers: 0, unreachable: 0 },
       reportedAt: 1_000,
     });
     const b = snap.upstreams[1]!;

@@ -6,8 +6,14 @@ import { offerLease } from "../../../worker/model/lease-offer";
 
 const config: HubConfig = {
   upstreams: [
-    { url: "https://a.internal", weight: 1, healthPath: "/", expectedStatus: [200] },
-    { url: "https://b.internal/api", weight: 1, healthPath: "/healthz", expectedStatus: [204] },
+    { url: "https://a.internal", weight: 1, healthPath: "/", expectedStatus: [200], drain: false },
+    {
+      url: "https://b.internal/api",
+      weight: 1,
+      healthPath: "/healthz",
+      expectedStatus: [204],
+      drain: false,
+    },
   ],
   heartbeat: { interval: 10_000, timeout: 1_000, rise: 1, fall: 1 },
 };
