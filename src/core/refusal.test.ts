@@ -12,6 +12,9 @@ function judged(error: unknown, init?: RequestInit) {
   return { refused: refused === error, unsent, attempts, callerAborted };
 }
 
+/** A request that was sent, then failed by its own rule: refused, but an attempt. */
+const SENT_BY_RULE = { refused: true, unsent: false, attempts: 1, callerAborted: true };
+
 const fetchFailed = (cause: string) => new TypeError("fetch failed", { cause: new Error(cause) });
 
 describe("judgeFailure", () => {
@@ -44,12 +47,7 @@ describe("judgeFailure", () => {
     ],
     ["workerd, the redirect limit", new TypeError("Too many redirects.")],
   ])("takes %s as the request's own rule, sent", (_, error) => {
-    expect(judged(error)).toEqual({
-      refused: true,
-      unsent: false,
-      attempts: 1,
-      callerAborted: true,
-    });
+    expect(judged(error)).toEqual(SENT_BY_RULE);
   });
 
   it.each([
@@ -63,11 +61,6 @@ describe("judgeFailure", () => {
     ["Chromium", new TypeError("Failed to fetch")],
     ["not a TypeError", new Error("Network connection lost.")],
   ])("leaves %s to the upstream's account", (_, error) => {
-    expect(judged(error)).toEqual({
-      refused: false,
-      unsent: false,
-      attempts: 1,
-      callerAborted: false,
-    });
+    expect(judged(error)).toEqual({ ...SENT_BY_RULE, refused: false, callerAborted: false });
   });
 });

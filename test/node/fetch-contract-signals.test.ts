@@ -4,20 +4,14 @@ import type { ServerResponse } from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createClient, type FetchLike, TimeoutError } from "../../src/index";
 import { ManualClock } from "../../src/testing/index";
-import { type LocalServer, startServer, until } from "./helpers/local-server";
+import { closedAfterEach, startServer, until } from "./helpers/local-server";
 
 // Issue 12, items 2, 4 and 5: the signal a user's own `fetch` receives, the total deadline
 // while the body is read, and relaying a long-lived caller signal.
 
-const servers: LocalServer[] = [];
-async function server(...args: Parameters<typeof startServer>): Promise<LocalServer> {
-  const started = await startServer(...args);
-  servers.push(started);
-  return started;
-}
-afterEach(async () => {
+const server = closedAfterEach(startServer);
+afterEach(() => {
   vi.restoreAllMocks();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
 /** The usual way to wrap fetch: copy init with spread syntax and add a header. */

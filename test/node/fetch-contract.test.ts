@@ -1,22 +1,20 @@
 import type { ServerResponse } from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createClient, isResilientError, type NetworkError } from "../../src/index";
-import { type ReceivedRequest, refusedUrl, startServer } from "./helpers/local-server";
-import { describeError, type SideBySide, sideBySide } from "./helpers/side-by-side";
+import {
+  closedAfterEach,
+  type ReceivedRequest,
+  refusedUrl,
+  startServer,
+} from "./helpers/local-server";
+import { describeError, sideBySide } from "./helpers/side-by-side";
 
 // Every test here calls plain `fetch` and `client.fetch` with the same input against the same
 // local server and holds the client to what fetch did (issue 17). The client keeps the
 // library's defaults: 3 attempts, breaker, outlier ejection, timeouts.
 
-const open: SideBySide[] = [];
-async function setup(...args: Parameters<typeof sideBySide>): Promise<SideBySide> {
-  const pair = await sideBySide(...args);
-  open.push(pair);
-  return pair;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((pair) => pair.close()));
-});
+const setup = closedAfterEach(sideBySide);
+const server = closedAfterEach(startServer);
 
 function echo(req: ReceivedRequest, res: ServerResponse): void {
   res.setHeader("content-type", "application/json");
@@ -223,16 +221,16 @@ describe("a Request's fields", () => {
   });
 
   it("hands every field the Request has to the transport", async () => {
-    const server = await startServer(echo);
+    const { url } = await server(echo);
     const seen: RequestInit[] = [];
     const client = createClient({
-      upstreams: [server.url],
+      upstreams: [url],
       fetch: (url, init) => {
         seen.push({ ...init });
         return fetch(url, init);
       },
     });
-    const request = new Request(`${server.url}/r`, {
+    const request = new Request(`${url}/r`, {
       cache: "no-store",
       credentials: "omit",
       integrity: "",
@@ -243,9 +241,7 @@ describe("a Request's fields", () => {
       referrerPolicy: "no-referrer",
     });
     await (await client.fetch(request)).text();
-    await (
-      await client.fetch(new Request(`${server.url}/p`, { method: "POST", body: "b" }))
-    ).text();
+    await (await client.fetch(new Request(`${url}/p`, { method: "POST", body: "b" }))).text();
     expect(seen[0]).toMatchObject({
       cache: "no-store",
       credentials: "omit",
@@ -259,7 +255,6 @@ describe("a Request's fields", () => {
     expect(seen[1]).toMatchObject({ method: "POST", duplex: "half" });
     expect(seen[1]!.body).toBeInstanceOf(ReadableStream);
     await client.close();
-    await server.close();
   });
 
   it("rejects a Request whose body was already read, as fetch does, sending nothing", async () => {

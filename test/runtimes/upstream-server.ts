@@ -61,6 +61,20 @@ export async function startUpstreamServer(roots: StaticRoot[] = []): Promise<Ups
   const keys = new Map<string, { hits: number; aborted: number }>();
   const held = new Set<NodeJS.Timeout>();
 
+  /** Answers with `finish` after HELD_MS, counting the client hanging up before that. */
+  function hold(res: ServerResponse, state: { aborted: number }, finish: () => void): void {
+    const timer = setTimeout(() => {
+      held.delete(timer);
+      finish();
+    }, HELD_MS);
+    held.add(timer);
+    res.on("close", () => {
+      if (!res.writableEnded) state.aborted++;
+      clearTimeout(timer);
+      held.delete(timer);
+    });
+  }
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const path = url.pathname.replace(/^\/u\/[^/]+/, "");
@@ -78,34 +92,14 @@ export async function startUpstreamServer(roots: StaticRoot[] = []): Promise<Ups
       state.hits++;
       res.writeHead(200, { "content-type": "text/plain" });
       res.write("first ");
-      const timer = setTimeout(() => {
-        held.delete(timer);
-        res.end("last");
-      }, HELD_MS);
-      held.add(timer);
-      res.on("close", () => {
-        if (!res.writableEnded) state.aborted++;
-        clearTimeout(timer);
-        held.delete(timer);
-      });
-      return;
+      return hold(res, state, () => res.end("last"));
     }
     if (path === "/flaky" || path === "/hedge") {
       keys.set(key, state);
       state.hits++;
       if (path === "/flaky" && state.hits === 1) return json(res, 503, { hit: state.hits });
       if (path === "/hedge" && state.hits === 1) {
-        const timer = setTimeout(() => {
-          held.delete(timer);
-          json(res, 200, { hit: 1 });
-        }, HELD_MS);
-        held.add(timer);
-        res.on("close", () => {
-          if (!res.writableEnded) state.aborted++;
-          clearTimeout(timer);
-          held.delete(timer);
-        });
-        return;
+        return hold(res, state, () => json(res, 200, { hit: 1 }));
       }
       return json(res, 200, { hit: state.hits });
     }
