@@ -47,6 +47,8 @@ export class CallScope {
   unsent = false;
   #active: Abortable[] | undefined;
   #relay: CallerRelay | undefined;
+  /** This call's slot in its relay's `calls` while it is listed there, else -1. */
+  #slot = -1;
   #reason: unknown;
 
   constructor(clock: Clock, callerSignal: AbortSignal | undefined) {
@@ -95,7 +97,7 @@ export class CallScope {
     if (this.callerSignal === undefined) return;
     if (this.#relay === undefined) {
       this.#relay = relayOf(this.callerSignal);
-      this.#relay.calls.add(this);
+      this.#slot = this.#relay.calls.push(this) - 1;
     }
     if (this.#active === undefined) this.#active = [item];
     else this.#active.push(item);
@@ -110,6 +112,7 @@ export class CallScope {
 
   /** The caller's signal fired: abort everything in flight with the caller's reason. */
   abortAll(): void {
+    this.#slot = -1;
     const active = this.#active;
     if (active === undefined) return;
     this.#active = undefined;
@@ -124,7 +127,7 @@ export class CallScope {
    * open on its own.
    */
   finish(call: Call, response?: Response): void {
-    this.#relay?.calls.delete(this);
+    this.#leave();
     this.#active = undefined;
     if (response === undefined) return;
     const ref = linkedBody(response);
@@ -139,6 +142,19 @@ export class CallScope {
     if (this.callerSignal !== undefined) {
       this.#relay ??= relayOf(this.callerSignal);
       this.#relay.add(ref);
+    }
+  }
+
+  /** Frees this call's slot in its relay: the last call moves into it. */
+  #leave(): void {
+    const slot = this.#slot;
+    if (slot === -1) return;
+    this.#slot = -1;
+    const calls = this.#relay!.calls as CallScope[];
+    const last = calls.pop()!;
+    if (last !== this) {
+      calls[slot] = last;
+      last.#slot = slot;
     }
   }
 

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createClient, type FetchLike, TimeoutError } from "../../src/index";
 import { ManualClock } from "../../src/testing/index";
 import { closedAfterEach, startServer, until } from "./helpers/local-server";
+import { scriptedClient } from "./helpers/scripted-fetch";
 
 // Issue 12, items 2, 4 and 5: the signal a user's own `fetch` receives, the total deadline
 // while the body is read, and relaying a long-lived caller signal.
@@ -180,6 +181,29 @@ describe("a long-lived caller signal", () => {
     expect(getEventListeners(shutdown.signal, "abort")).toHaveLength(1);
     expect(any).not.toHaveBeenCalled();
     await client.close();
+  });
+
+  it("aborts exactly the calls still in flight on it, whichever finished first", async () => {
+    const { clock, sent, client } = scriptedClient({ retry: false });
+    const shutdown = new AbortController();
+    const calls = Array.from({ length: 6 }, (_, i) =>
+      client.fetch(`/${i}`, { signal: shutdown.signal }).then(
+        (res) => res.status,
+        (error: unknown) => (error as Error).message,
+      ),
+    );
+    await clock.advanceAsync(0);
+    for (const i of [4, 1, 0]) sent[i]!.respond(200);
+    await clock.advanceAsync(0);
+    shutdown.abort(new Error("shutting down"));
+    expect(await Promise.all(calls)).toEqual([
+      200,
+      200,
+      "shutting down",
+      "shutting down",
+      200,
+      "shutting down",
+    ]);
   });
 
   it("still errors a body being read when the long-lived signal aborts", async () => {
