@@ -121,10 +121,12 @@ async function heapGrowth(): Promise<number> {
 }
 
 // The server runs in a child process, so its work is not counted in this process's CPU time
-// and does not compete with the caller for the event loop.
+// and does not compete with the caller for the event loop. It exits when its stdin closes,
+// so an interrupted bench leaves no server behind.
 const SERVER = `const s = require("http").createServer((q, r) => r.end("ok"));
 s.keepAliveTimeout = 5000;
-s.listen(0, "127.0.0.1", () => console.log(s.address().port));`;
+s.listen(0, "127.0.0.1", () => console.log(s.address().port));
+process.stdin.on("end", () => process.exit(0)).resume();`;
 
 interface Throughput {
   name: string;
@@ -135,7 +137,7 @@ interface Throughput {
 }
 
 async function throughput(): Promise<Throughput[]> {
-  const server = spawn(process.execPath, ["-e", SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  const server = spawn(process.execPath, ["-e", SERVER], { stdio: ["pipe", "pipe", "inherit"] });
   const port = await new Promise<string>((resolve) =>
     server.stdout!.once("data", (data) => resolve(String(data).trim())),
   );
