@@ -37,8 +37,11 @@ export function linkBody(response: Response, controller: AbortController): void 
 export function linkedBody(response: Response): BodyRef | undefined {
   const body = response.body;
   if (body === null || !controllers.has(body)) return undefined;
-  return typeof WeakRef === "function" ? new WeakRef(body) : { deref: () => body };
+  return WEAK ? new WeakRef(body) : { deref: () => body };
 }
+
+/** Whether references can be weak here (workerd before `enable_weak_ref` has no `WeakRef`). */
+const WEAK = typeof WeakRef === "function";
 
 /**
  * Aborts the attempt behind a body that is still reachable, which errors the body for its
@@ -93,7 +96,7 @@ export class CallerRelay {
 
   /** Links a returned body to the signal (only where references can be weak). */
   add(ref: BodyRef): void {
-    if (!(ref instanceof WeakRef)) return;
+    if (!WEAK) return;
     const bodies = this.#bodies;
     bodies.push(ref);
     if (bodies.length < this.#limit) return;

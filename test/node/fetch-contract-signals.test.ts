@@ -169,6 +169,45 @@ describe("timeout.total covers the body", () => {
   }, 30_000);
 });
 
+describe("a runtime without WeakRef (workerd before enable_weak_ref)", () => {
+  /** Answers at once with a body that stalls after one chunk until its signal aborts. */
+  const stalling: FetchLike = async (_url, init) => {
+    const signal = init!.signal!;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("first "));
+        signal.addEventListener("abort", () => controller.error(signal.reason));
+      },
+    });
+    return new Response(body);
+  };
+
+  it("still aborts a stalled body at the total deadline, and a caller signal breaks nothing", async () => {
+    vi.stubGlobal("WeakRef", undefined);
+    vi.resetModules();
+    try {
+      const lib = await import("../../src/index");
+      const clock = new ManualClock(0);
+      const client = lib.createClient({
+        upstreams: ["http://a.test"],
+        clock,
+        fetch: stalling,
+        timeout: { total: 2_000 },
+      });
+      const shutdown = new AbortController();
+      const res = await client.fetch("/", { signal: shutdown.signal });
+      const text = res.text().catch((e: unknown) => e);
+      await clock.advanceAsync(2_000);
+      expect(await text).toMatchObject({ name: "TimeoutError", limit: "total" });
+      shutdown.abort();
+      await client.close();
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+  });
+});
+
 describe("a long-lived caller signal", () => {
   it("relays its abort without AbortSignal.any and with one listener for all calls", async () => {
     const a = await server((_req, res) => res.end("ok"));
