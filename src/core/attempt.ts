@@ -166,6 +166,6 @@ class AttemptInit {
  * throw new NetworkError(call.scope.attempts, triedUrls(call), transportError);
  * ```
  */
-export function triedUrls(call: Call): string[] {
+export function triedUrls(call: Pick<Call, "tried" | "url">): string[] {
   return call.tried.length === 0 ? [call.url] : call.tried.map((upstream) => upstream.base);
 }

@@ -2,7 +2,14 @@ import type { Clock } from "../clock";
 import { TimeoutError } from "../errors/timeout-error";
 import type { Call } from "../types";
 import { triedUrls } from "./attempt";
-import { abortBody, abortReason, type CallerRelay, linkedBody, relayOf } from "./caller-relay";
+import {
+  abortBody,
+  abortReason,
+  type CallerRelay,
+  linkedBody,
+  onCollected,
+  relayOf,
+} from "./caller-relay";
 
 /**
  * Something in flight for a call that the caller's abort must reach: an attempt, a backoff
@@ -133,11 +140,20 @@ export class CallScope {
     const ref = linkedBody(response);
     if (ref === undefined) return;
     if (this.deadline !== Infinity) {
-      // Primitives only: the timer must not keep the scope (or the request body) alive.
-      const { totalTimeout, attempts } = this;
-      const upstreams = triedUrls(call);
-      const expire = () => new TimeoutError("total", totalTimeout, attempts, upstreams);
-      this.clock.setTimeout(() => abortBody(ref, expire), this.deadline - this.clock.now(), true);
+      // One closure over what the error needs (made when it fires): the timer keeps neither
+      // the scope nor the request body alive, and it is dropped once the body is collected.
+      const { clock, totalTimeout, attempts } = this;
+      const { tried, url } = call;
+      const timer = clock.setTimeout(
+        () =>
+          abortBody(
+            ref,
+            () => new TimeoutError("total", totalTimeout, attempts, triedUrls({ tried, url })),
+          ),
+        this.deadline - clock.now(),
+        true,
+      );
+      onCollected(ref, () => clock.clearTimeout(timer));
     }
     if (this.callerSignal !== undefined) {
       this.#relay ??= relayOf(this.callerSignal);
