@@ -31,6 +31,8 @@ export default defineConfig({
                 HUB_READ_TOKEN: "test-read",
                 HUB_REPORT_TOKEN: "test-report",
                 HUB_ADMIN_TOKEN: "test-admin",
+                // Every test's upstreams are on 127.0.0.1.
+                ALLOW_PRIVATE_UPSTREAMS: "true",
               },
             },
           }),
@@ -39,6 +41,14 @@ export default defineConfig({
           name: "workers",
           include: ["test/worker/**/*.test.ts"],
           globalSetup: ["test/worker/global-setup.ts"],
+          // The abuse suite's size and seed: a short run in `npm test`, a long one in
+          // `npm run test:chaos` (ABUSE_RUNS), replayable with ABUSE_SEED.
+          provide: {
+            abuse: {
+              runs: Number(process.env.ABUSE_RUNS ?? 1_000),
+              seed: Number(process.env.ABUSE_SEED ?? Math.floor(Math.random() * 2 ** 31)),
+            },
+          },
         },
       },
       {
@@ -72,3 +82,10 @@ export default defineConfig({
     ],
   },
 });
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Requests per endpoint and the seed of the hub abuse suite (test/worker/abuse.test.ts). */
+    abuse: { runs: number; seed: number };
+  }
+}

@@ -39,6 +39,11 @@ export interface LocalHubOptions {
   persistTo?: string;
   /** Tokens to accept. @default fresh random tokens */
   tokens?: Partial<LocalHubTokens>;
+  /**
+   * Let upstreams be loopback or private addresses (`ALLOW_PRIVATE_UPSTREAMS`), as local
+   * upstreams on 127.0.0.1 need. A deployed hub refuses them. @default true
+   */
+  allowPrivateUpstreams?: boolean;
   /** Print the Worker's console output (and workerd's) to this process's stdio. @default false */
   verbose?: boolean;
   /**
@@ -61,6 +66,7 @@ export interface LocalHub {
 }
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+const HUB_ENTRY = "worker/index.ts";
 
 /**
  * The given tokens, with fresh random ones for any left out.
@@ -111,6 +117,7 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
         HUB_READ_TOKEN: tokens.read,
         HUB_REPORT_TOKEN: tokens.report,
         HUB_ADMIN_TOKEN: tokens.admin,
+        ALLOW_PRIVATE_UPSTREAMS: String(options.allowPrivateUpstreams ?? true),
       },
       host: "127.0.0.1",
       port: options.direct ? 0 : (options.port ?? 0),
@@ -146,11 +153,21 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
   };
 }
 
-/** Bundles the Worker as wrangler would: one ES module, `cloudflare:*` left to workerd. */
-async function bundleWorker(): Promise<string> {
+/**
+ * Bundles a Worker as wrangler would: one ES module, `cloudflare:*` left to workerd. By
+ * default the hub (worker/index.ts); `resolveDir` is where its imports are looked up.
+ *
+ * @example
+ * ```ts
+ * const hubScript = await bundleWorker();
+ * const appScript = await bundleWorker("examples/hub-worker.ts", consumerDir);
+ * ```
+ */
+export async function bundleWorker(entry = HUB_ENTRY, resolveDir = root): Promise<string> {
   const result = await build({
-    entryPoints: [join(root, "worker/index.ts")],
-    tsconfig: join(root, "worker/tsconfig.json"),
+    entryPoints: [join(resolveDir, entry)],
+    absWorkingDir: resolveDir,
+    ...(entry === HUB_ENTRY ? { tsconfig: join(root, "worker/tsconfig.json") } : {}),
     bundle: true,
     format: "esm",
     platform: "neutral",
@@ -164,7 +181,15 @@ async function bundleWorker(): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-async function readCompatibilityDate(): Promise<string> {
+/**
+ * The hub's compatibility date from wrangler.toml.
+ *
+ * @example
+ * ```ts
+ * const compatibilityDate = await readCompatibilityDate();
+ * ```
+ */
+export async function readCompatibilityDate(): Promise<string> {
   const toml = await readFile(join(root, "wrangler.toml"), "utf8");
   const date = /^compatibility_date\s*=\s*"(\d{4}-\d{2}-\d{2})"/m.exec(toml)?.[1];
   if (!date) throw new Error("wrangler.toml has no compatibility_date");

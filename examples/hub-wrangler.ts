@@ -48,6 +48,7 @@ export async function startWranglerHub(
       ...["--var", `HUB_READ_TOKEN:${tokens.read}`],
       ...["--var", `HUB_REPORT_TOKEN:${tokens.report}`],
       ...["--var", `HUB_ADMIN_TOKEN:${tokens.admin}`],
+      ...["--var", `ALLOW_PRIVATE_UPSTREAMS:${options.allowPrivateUpstreams ?? true}`],
     ],
     {
       cwd: root,

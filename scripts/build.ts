@@ -17,7 +17,7 @@ import { addJsExtensions } from "./add-js-extensions";
  *
  * @example
  * ```ts
- * build(process.cwd()); // → dist/index.js, dist/index.d.ts, dist/testing/index.js, …
+ * build(process.cwd()); // → dist/index.js, dist/index.d.ts, dist/testing/index.js, dist/hub/index.js, …
  * ```
  */
 export function build(root: string): void {

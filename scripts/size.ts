@@ -100,11 +100,12 @@ const NO_EJECTION = {
  * all its defaults and with optional parts left out, the layers composed by hand, and
  * cockatiel's closest equivalent for scale. The limits are issue 13's decision: every default
  * feature of `createClient` was asked for, so it is held at 16 KB; an application that wants
- * less composes the core layers itself, held at 6.5 KB. Add a row (and its `limit`) per
- * entry point.
+ * less composes the core layers itself, held at 6.5 KB. Issue 11 then allowed the `health`
+ * plug-in point (hub sync) 0.3 KB more: it took 0.2 KB, and `createClient` is held at
+ * 16.25 KB. Add a row (and its `limit`) per entry point.
  */
 export const SIZE_CASES: SizeCase[] = [
-  { name: "createClient (everything it uses)", entry: CLIENT_ENTRY, limit: 16 * KB },
+  { name: "createClient (everything it uses)", entry: CLIENT_ENTRY, limit: 16.25 * KB },
   { name: "createClient without hedging", entry: CLIENT_ENTRY, stubs: NO_HEDGING },
   {
     name: "createClient without hedging and ejection",
@@ -119,6 +120,10 @@ export const SIZE_CASES: SizeCase[] = [
   {
     name: "the same + hedge layer",
     entry: 'export { compose, deadline, retry, hedge, timeout, transport } from "./src/index.ts";',
+  },
+  {
+    name: "createClient + hubSync (resilient-fetch/hub)",
+    entry: `${CLIENT_ENTRY} export { hubSync } from "./src/hub/index.ts";`,
   },
   {
     name: "cockatiel wrap(retry, circuitBreaker, timeout)",

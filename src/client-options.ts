@@ -9,6 +9,7 @@ import type { FleetOptions } from "./core/fleet";
 import type { UpstreamInput } from "./core/upstream";
 import { type BreakerOptions, resolveBreakerOptions } from "./guard/breaker-options";
 import { type OutlierOptions, resolveOutlierOptions } from "./guard/outlier-options";
+import type { HealthSource } from "./health-source";
 import {
   type HedgeOptions,
   type ResolvedHedgeOptions,
@@ -76,6 +77,12 @@ export interface ClientOptions {
   outlier?: OutlierOptions | false;
   /** When fewer than this share of upstreams are healthy, ejection is ignored and all are used. @default 0.5 */
   panicThreshold?: number;
+  /**
+   * Shared health from outside this client: a {@link HealthSource} such as `hubSync()` from
+   * `resilient-fetch/hub` (reports outcomes to the health hub and applies its verdicts).
+   * @default undefined (local state only)
+   */
+  health?: HealthSource;
   /** The transport. @default globalThis.fetch, looked up per attempt */
   fetch?: FetchLike;
   /** Time source for deadlines, backoff and statistics. @default systemClock */
@@ -91,6 +98,7 @@ export interface ResolvedClientOptions {
   retry: ResolvedRetryOptions;
   hedge: ResolvedHedgeOptions | false;
   fleet: FleetOptions;
+  health: HealthSource | undefined;
   fetch: FetchLike | undefined;
   clock: Clock;
   random: Random;
@@ -122,6 +130,13 @@ const FIELDS: Fields<ClientFields> = {
   breaker: (value) => resolveBreakerOptions(value as BreakerOptions),
   outlier: (value) => resolveOutlierOptions(value as OutlierOptions),
   panicThreshold: { default: 0.5, min: 0, max: 1 },
+  // A health source is an object with attach(): "health.attach must be a function, got …".
+  health: (value, path) => {
+    if (value !== undefined) {
+      functionOption(`${path}.attach`, (value as Partial<HealthSource> | null)?.attach ?? value);
+    }
+    return value as HealthSource | undefined;
+  },
   fetch: (value, path) => functionOption<FetchLike>(path, value),
   clock: (value, path) => {
     const clock = value as Partial<Clock> | undefined;

@@ -7,6 +7,7 @@ import { UpstreamPool } from "./core/upstream-pool";
 import { type ClientEventMap, Emitter } from "./events";
 import type { AvailabilityFigures } from "./guard/availability-tracker";
 import type { BreakerSnapshot, BreakerState } from "./guard/breaker-state";
+import type { HealthSession, HealthStatus } from "./health-source";
 import { balance } from "./layers/balance";
 import { deadline } from "./layers/deadline";
 import { guard } from "./layers/guard";
@@ -40,6 +41,8 @@ export interface UpstreamStats {
   latency: { p50: number | null; p95: number | null; p99: number | null; count: number };
   /** MTBF, MTTR, availability and uptime from this upstream's up/down history. */
   availability: AvailabilityFigures | undefined;
+  /** The remote (hub) verdict applied, its scope and age; `undefined` without one. */
+  hub: HealthStatus | undefined;
 }
 
 /** What `client.stats()` returns. */
@@ -78,7 +81,10 @@ export interface Client {
   breakerSnapshot(): BreakersSnapshot;
   /** Restores breaker states saved by {@link breakerSnapshot}; unknown upstreams are skipped. */
   restoreBreakers(snapshot: unknown): void;
-  /** Stops taking calls and resolves once the calls in flight have settled. */
+  /**
+   * Stops taking calls and resolves once the calls in flight have settled and the health
+   * source (if any) has flushed its last report and stopped its background work.
+   */
   close(): Promise<void>;
 }
 
@@ -121,12 +127,31 @@ export function createClient(options: ClientOptions): Client {
   layers.push(balance(fleet), guard(fleet, context));
   if (resolved.timeout.attempt !== Infinity) layers.push(timeout(resolved.timeout.attempt));
   const handler = pipeline(layers)(transport(resolved.fetch));
+  const health: HealthSession | undefined = resolved.health?.attach({
+    pool,
+    fleet,
+    options: resolved,
+    events,
+  });
+  fleet.observer = health;
 
   let closed = false;
   let inFlight = 0;
   let drained: (() => void) | undefined;
   let draining: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
   const resolveTarget = (url: string) => pool.resolveTarget(url);
+
+  function start(input: string | URL | Request, init: ResilientRequestInit | undefined) {
+    let call: ReturnType<typeof createCall>;
+    try {
+      call = createCall(input, init, clock, resolveTarget);
+    } catch (error) {
+      settled();
+      return Promise.reject(error);
+    }
+    return run(handler, call, settled);
+  }
 
   function settled(): void {
     inFlight--;
@@ -149,21 +174,17 @@ export function createClient(options: ClientOptions): Client {
   return {
     fetch(input, init) {
       if (closed) return Promise.reject(new TypeError("the client is closed"));
-      let call: ReturnType<typeof createCall>;
-      try {
-        call = createCall(input, init, clock, resolveTarget);
-      } catch (error) {
-        return Promise.reject(error);
-      }
       inFlight++;
-      return run(handler, call, settled);
+      // Only a fresh client's first calls may wait for the health source, and only briefly.
+      const wait = health?.beforeCall(init);
+      return wait === undefined ? start(input, init) : wait.then(() => start(input, init));
     },
     stats() {
       const now = clock.now();
       return {
         at: now,
         inFlight,
-        upstreams: pool.list.map((upstream) => upstreamStats(fleet, upstream, now)),
+        upstreams: pool.list.map((upstream) => upstreamStats(fleet, upstream, now, health)),
       };
     },
     on(name, listener) {
@@ -204,17 +225,25 @@ export function createClient(options: ClientOptions): Client {
     },
     close() {
       closed = true;
-      if (inFlight === 0) return Promise.resolve();
       // One promise for every close() made while calls drain: each must resolve.
-      draining ??= new Promise<void>((resolve) => {
-        drained = resolve;
-      });
-      return draining;
+      if (inFlight !== 0) {
+        draining ??= new Promise<void>((resolve) => {
+          drained = resolve;
+        });
+      }
+      // The health source flushes once the last calls' outcomes are in.
+      closing ??= (draining ?? Promise.resolve()).then(() => health?.close());
+      return closing;
     },
   };
 }
 
-function upstreamStats(fleet: Fleet, upstream: Upstream, now: number): UpstreamStats {
+function upstreamStats(
+  fleet: Fleet,
+  upstream: Upstream,
+  now: number,
+  health: HealthSession | undefined,
+): UpstreamStats {
   fleet.refresh(upstream, now);
   const count = upstream.latency.count(now);
   const percentile = (p: number) => (count === 0 ? null : upstream.latency.percentile(p, now));
@@ -232,5 +261,6 @@ function upstreamStats(fleet: Fleet, upstream: Upstream, now: number): UpstreamS
     ewmaMs: upstream.ewma.hasHistory ? upstream.ewma.valueAt(now) : null,
     latency: { p50: percentile(0.5), p95: percentile(0.95), p99: percentile(0.99), count },
     availability: upstream.availability?.figures(now),
+    hub: health?.status(upstream, now),
   };
 }

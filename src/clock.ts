@@ -42,9 +42,17 @@ const hasPerformance =
 const origin = hasPerformance ? performance.timeOrigin : 0;
 const now: () => number = hasPerformance ? () => origin + performance.now() : () => Date.now();
 
-// On workerd a timer belongs to the request that set it and never fires once that request
-// has finished, so one timer shared by many calls could strand the others' deadlines there.
-const isWorkerd =
+/**
+ * Whether this is Cloudflare's runtime (workerd). There a timer belongs to the request that
+ * set it and never fires once that request has finished, so one timer shared by many calls
+ * could strand the others' deadlines, and there are no timers outside a request at all.
+ *
+ * @example
+ * ```ts
+ * const background = !isWorkerd; // no timers between requests on Workers
+ * ```
+ */
+export const isWorkerd =
   typeof navigator !== "undefined" &&
   (navigator as { userAgent?: string }).userAgent === "Cloudflare-Workers";
 

@@ -1,3 +1,5 @@
+import type { HubSyncEvent } from "./hub/hub-events";
+
 /**
  * The client's events. Each listener gets one structured payload object, so fields can be
  * added later without breaking listeners.
@@ -108,6 +110,8 @@ export interface ClientEventMap {
   eject: EjectEvent;
   readmit: ReadmitEvent;
   hedge: HedgeEvent;
+  /** From the health source (`hubSync()`): snapshot applied, report sent, hub unreachable, lease run. */
+  hub: HubSyncEvent;
 }
 
 type Listeners = { [K in keyof ClientEventMap]?: Array<(event: ClientEventMap[K]) => void> };

@@ -28,6 +28,19 @@ export type {
   HedgeEvent,
   RetryEvent,
 } from "./events";
+export {
+  type HealthHost,
+  type HealthSession,
+  type HealthSource,
+  type HealthStatus,
+  type HealthUpstream,
+  type LocalState,
+  REMOTE_DOWN,
+  REMOTE_DRAINED,
+  REMOTE_NONE,
+  REMOTE_TRICKLE,
+  type RemoteGate,
+} from "./health-source";
 export type { HedgeDelayOptions, HedgeOptions } from "./hedge/hedge-options";
 export { deadline } from "./layers/deadline";
 export { hedge } from "./layers/hedge";

@@ -8,6 +8,7 @@ import { dashboard } from "./http/dashboard";
 import { jsonError } from "./http/errors";
 import { configBody, eventsQuery, healthQuery, reportBody, serviceParam } from "./http/schemas";
 import { validParam, validQuery } from "./http/validate";
+import { allowsPrivateUpstreams, privateUpstreamError } from "./model/url";
 import type { Refusal } from "./objects/health-hub";
 
 /**
@@ -50,7 +51,14 @@ app.route("/", dashboard);
 
 app.put(`${SERVICE}/config`, requireScope("admin"), service, jsonBody(configBody), async (c) => {
   const { service: name } = c.req.valid("param");
-  const result = await hubOf(c.env, name).configure(name, c.req.valid("json"));
+  const config = c.req.valid("json");
+  const allowPrivate = allowsPrivateUpstreams(c.env);
+  const issues = config.upstreams.flatMap((u, i) => {
+    const message = privateUpstreamError(u.url, allowPrivate);
+    return message ? [{ path: `upstreams.${i}.url`, message }] : [];
+  });
+  if (issues.length > 0) return jsonError(c, 400, "invalid request", issues);
+  const result = await hubOf(c.env, name).configure(name, config);
   return c.json(
     { service: name, config: result.config, version: result.version },
     result.created ? 201 : 200,

@@ -1,6 +1,6 @@
 import type { Random } from "../random";
 import type { BalancerCandidate } from "./candidate";
-import { sampleTwo } from "./random-index";
+import { sampleWeightedPair } from "./weighted-pair";
 
 /**
  * Where a two-choice picker writes the indices it sampled, when asked (tests, debugging).
@@ -59,14 +59,15 @@ export function p2cCost(candidate: BalancerCandidate, now: number): number {
 }
 
 /**
- * Power of two choices over peak-EWMA cost: samples two distinct candidates uniformly among
- * the first `count` and returns the index of the cheaper by {@link p2cCost} (the first on a
- * tie, which keeps ties unbiased). Returns 0 for `count` 1 and -1 for `count` 0.
+ * Power of two choices over peak-EWMA cost: samples two distinct candidates among the first
+ * `count` (in proportion to weight; uniformly when the weights are equal, see
+ * `sampleWeightedPair`) and returns the index of the cheaper by {@link p2cCost} (the first on
+ * a tie, which keeps ties unbiased). Returns 0 for `count` 1 and -1 for `count` 0.
  *
- * Weights enter the cost, not the sampling (as in Linkerd): with two candidates,
- * weight-proportional sampling of distinct pairs would ignore weights entirely. Under load
- * this sends traffic in proportion to weight (costs equalise when in-flight counts are
- * proportional to weight); at low concurrency it favours the upstream with the lowest
+ * Weights enter the cost too: with two candidates both are always sampled, and only the cost
+ * tells them apart. Under load this sends traffic in proportion to weight (costs equalise
+ * when in-flight counts are proportional to weight; weighted sampling lets an upstream reach
+ * a share above 2/n); at low concurrency it favours the upstream with the lowest
  * `latency / weight ^ ACTIVE_REQUEST_BIAS`. For exact traffic shares use round robin or random.
  *
  * @example
@@ -82,6 +83,6 @@ export function pickP2C(
   sample?: PickSample,
 ): number {
   if (count <= 1) return count === 1 ? 0 : -1;
-  const { first, second } = sampleTwo(random, count, sample);
+  const { first, second } = sampleWeightedPair(candidates, count, random, sample);
   return p2cCost(candidates[second]!, now) < p2cCost(candidates[first]!, now) ? second : first;
 }

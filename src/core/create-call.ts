@@ -19,6 +19,17 @@ export interface ResilientRequestInit extends RequestInit {
    * @default derived from the method and the `Idempotency-Key` header
    */
   idempotent?: boolean;
+  /**
+   * On Cloudflare Workers, the handler's `ctx.waitUntil` (bound): background work the call
+   * starts, such as hub sync, is handed to it so that it may finish after the response.
+   * Never passed on to the transport.
+   *
+   * @example
+   * ```ts
+   * await client.fetch("/v1/x", { waitUntil: ctx.waitUntil.bind(ctx) });
+   * ```
+   */
+  waitUntil?: (promise: Promise<unknown>) => void;
 }
 
 /** Where an input URL goes: a target relative to `pinned`, or an absolute URL. */
@@ -72,8 +83,11 @@ export function createCall(
   let requestInit: RequestInit = base ?? EMPTY_INIT;
   let signal: AbortSignal | undefined;
   let optIn: boolean | undefined;
-  if (base !== undefined && (base.signal != null || base.idempotent !== undefined)) {
-    const { signal: callerSignal, idempotent, ...rest } = base;
+  if (
+    base !== undefined &&
+    (base.signal != null || base.idempotent !== undefined || base.waitUntil !== undefined)
+  ) {
+    const { signal: callerSignal, idempotent, waitUntil: _, ...rest } = base;
     if (callerSignal != null && !(callerSignal instanceof AbortSignal)) {
       throw new TypeError(`init.signal must be an AbortSignal, got ${typeof callerSignal}`);
     }

@@ -13,6 +13,7 @@ import { OutlierDetector } from "../guard/outlier-detector";
 import type { ResolvedOutlierOptions } from "../guard/outlier-options";
 import { panicMode } from "../guard/panic-mode";
 import { REJECT } from "../guard/permit";
+import { type HealthSession, REMOTE_DRAINED, REMOTE_NONE, REMOTE_TRICKLE } from "../health-source";
 import type { Random } from "../random";
 import { PeakEwma } from "../stats/peak-ewma";
 import type { Call } from "../types";
@@ -53,6 +54,8 @@ export interface FleetOptions {
  */
 export class Fleet {
   readonly picker: Picker;
+  /** Told every recorded outcome (the health source's reports); set by `createClient`. */
+  observer: Pick<HealthSession, "record"> | undefined;
   readonly detector: OutlierDetector<Upstream> | undefined;
   readonly #classify: Classifier;
   // Reused for every pick: picks are synchronous, so one array serves all calls.
@@ -182,6 +185,7 @@ export class Fleet {
     const permit = call.permit;
     call.permit = REJECT;
     const classification = this.#classify(outcome);
+    this.observer?.record(upstream, classification, outcome, durationMs, now);
     const breaker = upstream.breaker;
     const startedAt = now - durationMs;
     const old = startedAt < upstream.outSince;
@@ -261,14 +265,22 @@ export class Fleet {
 
   /**
    * Whether the upstream may take an attempt now: the one place eligibility is decided. A
-   * breaker that is not closed decides alone: a half-open one lets its probes through even
-   * while the upstream is ejected (a successful probe ends the ejection too). Otherwise an
-   * ejected upstream is out, unless too few are healthy (panic).
+   * drain from the health source keeps new calls away whatever else holds. A breaker that is
+   * not closed decides alone: a half-open one lets its probes through even while the
+   * upstream is ejected or remotely down (a successful probe ends both). Otherwise an
+   * upstream ejected, or down at the health source, is out unless too few are healthy
+   * (panic); one the health source trickles takes an attempt only while none is in flight.
    */
   #eligible(upstream: Upstream, now: number, panic: boolean): boolean {
+    const remote = upstream.remote;
+    if (remote === REMOTE_DRAINED) return false;
     const breaker = upstream.breaker;
     if (breaker !== undefined && breaker.kind !== "closed") return breaker.peek(now);
-    return panic || !this.isEjected(upstream, now);
+    return (
+      panic ||
+      (!this.isEjected(upstream, now) &&
+        (remote === REMOTE_NONE || (remote === REMOTE_TRICKLE && upstream.inFlight === 0)))
+    );
   }
 
   /** Takes the upstream's breaker permit for the call; false when its breaker refuses. */

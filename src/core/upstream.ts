@@ -1,6 +1,7 @@
 import type { BalancerCandidate } from "../balancer/candidate";
 import type { AvailabilityTracker } from "../guard/availability-tracker";
 import type { CircuitBreaker } from "../guard/circuit-breaker";
+import type { RemoteGate } from "../health-source";
 import { describe, numberOption, POSITIVE } from "../options/validate";
 import { LatencyHistogram } from "../stats/latency-histogram";
 import { PeakEwma } from "../stats/peak-ewma";
@@ -77,6 +78,8 @@ export class Upstream implements BalancerCandidate {
   failures = 0;
   /** Hedged attempts sent to this upstream. */
   hedges = 0;
+  /** What the health source (e.g. the hub) says beyond local state; see {@link RemoteGate}. */
+  remote: RemoteGate = 0;
 
   constructor(base: string, origin: string, weight: number) {
     this.base = base;

@@ -17,9 +17,6 @@ export interface ResolvedBackoff {
   jitter: Jitter;
 }
 
-// 2^1000 is still finite; beyond this exponent the power overflows to Infinity.
-const MAX_EXPONENT = 1000;
-
 /**
  * The delay before retry number `retry` (1 for the first retry). Pure: randomness comes in as
  * `random`. Always a finite number in `[0, max]`, however many retries — a peer library once
@@ -43,7 +40,9 @@ export function backoffDelay(
     const upper = Math.min(max, Math.max(initial, previous) * 3);
     delay = initial + random() * Math.max(0, upper - initial);
   } else {
-    const exponent = Math.min(Math.max(retry - 1, 0), MAX_EXPONENT);
+    // The power may overflow to Infinity, which `min` turns into `max`. (The exponent was
+    // capped at 1,000, which froze small multipliers: 1.001^1000 is only 2.7.)
+    const exponent = Math.max(retry - 1, 0);
     const exp = initial === 0 ? 0 : Math.min(max, initial * backoff.multiplier ** exponent);
     if (backoff.jitter === "full") delay = random() * exp;
     else if (backoff.jitter === "equal") delay = exp / 2 + (random() * exp) / 2;

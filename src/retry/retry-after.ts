@@ -5,7 +5,8 @@ const HTTP_DATE = /^\s*[A-Za-z]{3}/;
 
 /**
  * Parses a `Retry-After` header (RFC 9110 §10.2.3): delay-seconds or an HTTP-date, relative
- * to `now` (epoch ms). Returns the wait in ms (≥ 0), or `undefined` when absent or invalid.
+ * to `now` (epoch ms). Returns the wait in ms (a finite whole number ≥ 0; delay-seconds over
+ * 2^31 count as 2^31), or `undefined` when absent or invalid.
  *
  * @example
  * ```ts
@@ -16,7 +17,9 @@ const HTTP_DATE = /^\s*[A-Za-z]{3}/;
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
   if (value === null || value === "") return undefined;
   const seconds = DELAY_SECONDS.exec(value);
-  if (seconds !== null) return Number(seconds[1]) * 1000;
+  // Larger delay-seconds count as 2^31 s (about 68 years), as RFC 9111 §1.2.2 has caches
+  // read an overflowing delta-seconds: a 400-digit value would otherwise be Infinity ms.
+  if (seconds !== null) return Math.min(+seconds[1]!, 2 ** 31) * 1000;
   if (!HTTP_DATE.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;

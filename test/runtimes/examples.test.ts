@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startLocalHub } from "../../examples/hub-local";
 import { embeddedExamples } from "../../scripts/embed-examples";
+import type { HubSnapshot } from "../../src/protocol";
 import { node22 } from "./node22";
 import { ROOT } from "./prepare-package";
 import { runChild } from "./run-child";
@@ -49,6 +51,39 @@ describe("examples run against a local upstream", () => {
   it("examples/deno.ts type-checks with Deno's own types", async () => {
     await run([DENO, "check", "--quiet", "examples/deno.ts"], denoEnv());
   });
+
+  it("examples/hub-node.ts on Node 20 against a local hub", async () => {
+    const hub = await startLocalHub();
+    try {
+      const put = await fetch(`${hub.url}/v1/services/payments/config`, {
+        method: "PUT",
+        headers: {
+          authorization: `Bearer ${hub.tokens.admin}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ upstreams: [server.base] }),
+      });
+      expect(put.status).toBe(201);
+      const out = await run([TSX, "examples/hub-node.ts"], {
+        ...process.env,
+        HUB_URL: hub.url,
+        HUB_SERVICE: "payments",
+        HUB_REPORT_TOKEN: hub.tokens.report,
+      });
+      expect(out).toMatch(
+        /^200 \{ path: '\/v1\/users\/42' \}\n\[ '.+: (up|unknown|no verdict)' \]\n$/,
+      );
+      // close() sent the last report: the hub counts the call from the example's colo.
+      const snapshot = (await (
+        await fetch(`${hub.url}/v1/services/payments/health`, {
+          headers: { authorization: `Bearer ${hub.tokens.read}` },
+        })
+      ).json()) as HubSnapshot;
+      expect(snapshot.upstreams[0]!.locations["fra-dc1"]).toMatchObject({ calls: 1 });
+    } finally {
+      await hub.stop();
+    }
+  }, 30_000);
 
   it("examples/bun.ts on Bun", async () => {
     expect(await run([BUN, "examples/bun.ts"])).toMatch(/^\[ 200, 200 \] \[ 2 \]/);

@@ -67,7 +67,14 @@ export async function preparePackage(): Promise<PreparedPackage & { dispose(): v
     for (const name of ["host.js", "scenario.js", "page.html", "types-probe.ts"]) {
       copyFileSync(join(ROOT, "test/runtimes", name), join(consumerDir, name));
     }
-    for (const name of ["node.ts", "deno.ts", "bun.ts", "worker.ts"]) {
+    for (const name of [
+      "node.ts",
+      "deno.ts",
+      "bun.ts",
+      "worker.ts",
+      "hub-worker.ts",
+      "hub-node.ts",
+    ]) {
       copyFileSync(join(ROOT, "examples", name), join(consumerDir, "examples", name));
     }
     return {

@@ -9,8 +9,9 @@ describe("bundle size", () => {
   });
   const gzipped = (name: string) => rows.find((row) => row.name === name)!.gzipped;
 
-  // The limits are in scripts/size.ts (SIZE_CASES): createClient ≤ 16 KB, the hand-composed
-  // core ≤ 6.5 KB, each entry point with its own.
+  // The limits are in scripts/size.ts (SIZE_CASES): createClient ≤ 16.25 KB (16 KB, plus the
+  // health plug-in point issue 11 allowed), the hand-composed core ≤ 6.5 KB, each entry point
+  // with its own.
   it.each(SIZE_CASES.filter((sizeCase) => sizeCase.limit !== undefined).map((c) => [c.name, c]))(
     "keeps %s within its limit, minified and gzipped",
     (name, { limit }) => {
@@ -25,7 +26,7 @@ describe("bundle size", () => {
     const limited = SIZE_CASES.filter((sizeCase) => sizeCase.limit !== undefined);
     expect(limited.map(({ name, limit }) => [name, limit])).toEqual(
       expect.arrayContaining([
-        ["createClient (everything it uses)", 16 * 1024],
+        ["createClient (everything it uses)", 16.25 * 1024],
         ["compose(deadline, retry, timeout, transport)", 6.5 * 1024],
       ]),
     );

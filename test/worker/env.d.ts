@@ -7,5 +7,7 @@ import type {} from "vitest";
 declare module "vitest" {
   export interface ProvidedContext {
     upstreamPort: number;
+    /** Requests per endpoint and the seed of the abuse suite (vitest.config.ts). */
+    abuse: { runs: number; seed: number };
   }
 }

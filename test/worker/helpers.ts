@@ -77,3 +77,38 @@ export async function hits(prefix: string): Promise<string[]> {
     await fetch(upstream(`/__hits?prefix=${encodeURIComponent(prefix)}`))
   ).json()) as string[];
 }
+
+/** Waits (bounded) until the service's object has written everything it staged. */
+export async function flushed(service: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const staged = await runInDurableObject(
+      hubOf(service),
+      (hub) => (hub as unknown as { store: { staged: boolean } }).store.staged,
+    );
+    if (!staged) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("never flushed");
+}
+
+/**
+ * Runs `request` while the service's object has broken state, so it fails inside (a 500
+ * and a "hub error" log line), then puts the state back.
+ */
+export async function withBrokenObject<T>(service: string, request: () => Promise<T>): Promise<T> {
+  type Inside = { state: unknown; cached: unknown };
+  const saved = await runInDurableObject(hubOf(service), (hub) => {
+    const inside = hub as unknown as Inside;
+    const state = inside.state;
+    inside.state = { config: null };
+    inside.cached = null;
+    return state;
+  });
+  try {
+    return await request();
+  } finally {
+    await runInDurableObject(hubOf(service), (hub) => {
+      (hub as unknown as Inside).state = saved;
+    });
+  }
+}

@@ -8,6 +8,7 @@ import { HubStore } from "../../worker/objects/hub-store";
 import {
   call,
   configure,
+  flushed,
   hubOf,
   report,
   snapshot,
@@ -33,19 +34,6 @@ const events = async (service: string) =>
   (await (
     await call("GET", `/v1/services/${service}/events`, { token: TOKENS.read })
   ).json()) as HubEventsPage;
-
-/** Waits (bounded) until the object has written everything it staged. */
-async function flushed(service: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const staged = await runInDurableObject(
-      hubOf(service),
-      (hub: HealthHub) => (hub as unknown as { store: { staged: boolean } }).store.staged,
-    );
-    if (!staged) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error("never flushed");
-}
 
 describe("persistence", () => {
   it("rebuilds the same state in a fresh object instance from SQLite", async () => {

@@ -1,8 +1,14 @@
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { HubError } from "../../src/protocol";
-import type { HealthHub } from "../../worker/objects/health-hub";
-import { call, configure, hubOf, report, TOKENS, uniqueService, upstream } from "./helpers";
+import {
+  call,
+  configure,
+  report,
+  TOKENS,
+  uniqueService,
+  upstream,
+  withBrokenObject,
+} from "./helpers";
 
 describe("liveness and routing", () => {
   it("answers /healthz without auth", async () => {
@@ -14,18 +20,9 @@ describe("liveness and routing", () => {
   it("answers an internal failure with a JSON 500", async () => {
     const service = uniqueService("boom");
     await configure(service, { upstreams: [upstream("/status/200")] });
-    type Inside = { state: unknown; cached: unknown };
-    const saved = await runInDurableObject(hubOf(service), (hub: HealthHub) => {
-      const inside = hub as unknown as Inside;
-      const state = inside.state;
-      inside.state = { config: null };
-      inside.cached = null;
-      return state;
-    });
-    const res = await call("GET", `/v1/services/${service}/health`, { token: TOKENS.read });
-    await runInDurableObject(hubOf(service), (hub: HealthHub) => {
-      (hub as unknown as Inside).state = saved;
-    });
+    const res = await withBrokenObject(service, () =>
+      call("GET", `/v1/services/${service}/health`, { token: TOKENS.read }),
+    );
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: "internal error" });
   });

@@ -16,7 +16,7 @@ import { checkLease } from "../model/lease";
 import { offerLease } from "../model/lease-offer";
 import { reportIssues } from "../model/report-check";
 import { buildSnapshot } from "../model/snapshot";
-import { probeUrlOf } from "../model/url";
+import { allowsPrivateUpstreams, privateUpstreamError, probeUrlOf } from "../model/url";
 import { HubStore } from "./hub-store";
 import { type Prober, probeUpstream } from "./probe";
 
@@ -40,6 +40,8 @@ export type HealthReply =
   | Refusal;
 
 const UNKNOWN: Refusal = { ok: false, status: 404, error: "unknown service" };
+const hasTables = (sql: SqlStorage) =>
+  sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1").toArray().length > 0;
 const newLeaseId = () => crypto.randomUUID();
 
 /**
@@ -70,6 +72,9 @@ export class HealthHub extends DurableObject<Env> {
     this.store = new HubStore(ctx.storage.sql);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
     void ctx.blockConcurrencyWhile(async () => {
+      // Every service name is an object of its own; one that was never configured has no
+      // tables, and reading it must not create them (or any name would cost storage).
+      if (!hasTables(ctx.storage.sql)) return;
       this.store.migrate();
       this.state = this.store.load(Date.now());
     });
@@ -85,6 +90,7 @@ export class HealthHub extends DurableObject<Env> {
     let removed: string[] = [];
     let drains: EventDraft[];
     if (this.state === null) {
+      this.store.migrate();
       this.state = createHubState(service, config, now);
       drains = drainEvents(null, config, this.state.upstreams, now);
     } else ({ removed, events: drains } = applyConfig(this.state, config, now));
@@ -199,9 +205,13 @@ export class HealthHub extends DurableObject<Env> {
     const config = this.state!.config;
     const { timeout } = config.heartbeat;
     const probe = this.prober;
+    const allowPrivate = allowsPrivateUpstreams(this.env);
     const results = await Promise.all(
       config.upstreams.map(async (u) => {
         const target = { url: u.url, probeUrl: probeUrlOf(u.url, u.healthPath) };
+        // A config stored where private hosts were allowed is not probed where they are not.
+        const refused = privateUpstreamError(u.url, allowPrivate);
+        if (refused) return { url: u.url, status: null, latencyMs: 0, error: refused };
         try {
           return await probe(target, timeout);
         } catch (err) {

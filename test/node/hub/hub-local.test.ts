@@ -94,3 +94,23 @@ describe("startLocalHub({ direct: true })", () => {
     await expect(fetch(`${hub.url}/healthz`)).rejects.toThrow();
   }, 20_000);
 });
+
+describe("startLocalHub({ allowPrivateUpstreams: false })", () => {
+  it("runs the hub as deployed: loopback upstreams are refused", async () => {
+    const hub = await startLocalHub({ direct: true, allowPrivateUpstreams: false });
+    try {
+      const put = await fetch(`${hub.url}/v1/services/deployed/config`, {
+        method: "PUT",
+        headers: {
+          authorization: `Bearer ${hub.tokens.admin}`,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({ upstreams: ["http://127.0.0.1:1/"] }),
+      });
+      expect(put.status).toBe(400);
+      expect(JSON.stringify(await put.json())).toMatch(/ALLOW_PRIVATE_UPSTREAMS=true/);
+    } finally {
+      await hub.stop();
+    }
+  }, 20_000);
+});
