@@ -125,7 +125,10 @@ class SharedTimers {
     if (armed === undefined || due < this.#armedAt) {
       if (armed !== undefined) globalThis.clearTimeout(armed);
       this.#armedAt = due;
-      this.#armed = globalThis.setTimeout(this.#fire, Math.max(0, due - now()));
+      // Runtimes read a delay as a 32-bit int: one over 2³¹−1 ms would fire at once (or after
+      // 1 ms) and re-arm until due. Capped below that, it fires early, finds nothing due and
+      // re-arms (a negative delay is taken as 0 everywhere).
+      this.#armed = globalThis.setTimeout(this.#fire, Math.min(due - now(), 1e9));
     }
     this.#idle();
   }
