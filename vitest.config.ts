@@ -21,7 +21,7 @@ export default defineConfig({
           // long one in `npm run test:chaos` (CHAOS_RUNS), replayable with CHAOS_SEED.
           provide: {
             chaos: {
-              runs: Number(process.env.CHAOS_RUNS ?? 300),
+              runs: Number(process.env.CHAOS_RUNS ?? 200),
               seed: Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31)),
             },
           },

@@ -26,8 +26,12 @@ export const CHAOS_MODES = [
 
 export type ChaosMode = (typeof CHAOS_MODES)[number];
 
+/** A fault mode, or `healthy`: every exchange answered as asked. */
+export type ServerMode = ChaosMode | "healthy";
+
 /** The faults each mode injects (on a share of requests); `refused` and `keep-alive-close` break connections instead. */
-const MODE_FAULTS: Record<ChaosMode, readonly Fault[]> = {
+const MODE_FAULTS: Record<ServerMode, readonly Fault[]> = {
+  healthy: [],
   refused: [],
   "reset-before-headers": ["reset-before-headers", "close-before-headers"],
   "reset-mid-body": ["reset-mid-body"],
@@ -59,7 +63,7 @@ const MODE_FAULTS: Record<ChaosMode, readonly Fault[]> = {
 };
 
 export interface ChaosServerOptions {
-  mode: ChaosMode;
+  mode: ServerMode;
   ledger: Ledger;
   /** This server's index among the run's upstreams (its faults are seeded by it). */
   index: number;
@@ -202,7 +206,7 @@ function burstState(random: Random): Burst {
 }
 
 function pickFault(
-  mode: ChaosMode,
+  mode: ServerMode,
   faults: readonly Fault[],
   rate: number,
   random: Random,

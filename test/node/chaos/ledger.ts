@@ -55,10 +55,17 @@ export class Ledger {
   /** Arrivals per call that may not be repeated. */
   readonly #unrepeatable = new Map<number, number>();
   readonly #altered: RequestRecord[] = [];
+  /** Recent calls' requests with when they arrived, to explain a call that broke a rule. */
+  readonly #trails = new Map<number, Array<{ at: number; record: RequestRecord }>>();
 
   open(record: Omit<RequestRecord, "state">): RequestRecord {
     const full: RequestRecord = { ...record, state: "pending" };
     this.requests++;
+    const trail = this.#trails.get(record.call);
+    if (trail === undefined)
+      this.#trails.set(record.call, [{ at: performance.now(), record: full }]);
+    else trail.push({ at: performance.now(), record: full });
+    if (this.#trails.size > 1_000) this.#trails.delete(this.#trails.keys().next().value!);
     this.#pending.add(full);
     if (!record.repeatable) {
       this.#unrepeatable.set(record.call, (this.#unrepeatable.get(record.call) ?? 0) + 1);
@@ -91,5 +98,20 @@ export class Ledger {
 
   alteredBodies(): readonly RequestRecord[] {
     return this.#altered;
+  }
+
+  /**
+   * What the servers did with a recent call's requests, with when each arrived relative to
+   * `since` (`performance.now()` when the call started): `+12 ms s1 hang-mid-body abandoned`.
+   */
+  trail(call: number, since: number): string {
+    const trail = this.#trails.get(call) ?? [];
+    return (
+      trail
+        .map(
+          ({ at, record: r }) => `+${Math.round(at - since)} ms s${r.server} ${r.fault} ${r.state}`,
+        )
+        .join(", ") || "no request reached a server"
+    );
   }
 }
