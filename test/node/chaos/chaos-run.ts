@@ -10,12 +10,22 @@ import type { CallTally } from "./run-calls";
  * The client every chaos run uses: the full pipeline, with limits short enough that hangs
  * end quickly and long enough for this loaded 2-core machine, where a plain `fetch` to a
  * healthy local server takes up to ≈0.5 s at 32 calls in flight.
+ *
+ * Its breakers trip on 10 failures in a row or half of the last 100 calls, not on the
+ * defaults (5 in a row, half of 20): with the defaults, upstreams that fail a quarter of
+ * their requests by chance (the suite's fault rate) had their breakers open most of the
+ * time, so most calls failed fast and never met the fault under test (README, Reliability).
+ * Bursts (5xx, a refused port) still open them.
  */
 export const CHAOS_CLIENT = {
   timeout: { attempt: 1_000, total: 2_000 },
   retry: { attempts: 3, backoff: { initial: 5, max: 100 }, bodyLimit: BODY_LIMIT },
   hedge: { delay: { percentile: 0.9, min: 10, max: 200 }, max: 1, budget: 0.2 },
-  breaker: { openFor: { initial: 250, max: 2_000 } },
+  breaker: {
+    consecutiveFailures: 10,
+    failureRate: { window: 100, minCalls: 50 },
+    openFor: { initial: 250, max: 2_000 },
+  },
   outlier: { baseEjection: 1_000 },
 } satisfies Partial<ClientOptions>;
 

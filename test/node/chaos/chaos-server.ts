@@ -75,8 +75,6 @@ export interface ChaosServerOptions {
 /** A running chaos server. */
 export interface ChaosServer {
   url: string;
-  /** Connections accepted so far. */
-  connections(): number;
   close(): Promise<void>;
 }
 
@@ -98,7 +96,6 @@ export async function startChaosServer(options: ChaosServerOptions): Promise<Cha
   const faults = MODE_FAULTS[mode];
   const rate = faults.length === 0 ? 0 : (options.faultRate ?? 0.25);
   const random = seededRandom(options.seed * 31 + index);
-  let connections = 0;
   const burst = burstState(random);
 
   const server = createServer((req, res) => {
@@ -130,7 +127,6 @@ export async function startChaosServer(options: ChaosServerOptions): Promise<Cha
     );
   });
   server.on("connection", (socket) => {
-    connections++;
     // Raw faults write to the socket; a reset peer must not surface as an uncaught error.
     socket.on("error", () => {});
   });
@@ -138,7 +134,6 @@ export async function startChaosServer(options: ChaosServerOptions): Promise<Cha
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    connections: () => connections,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -162,7 +157,6 @@ function track(
     timers.clear();
   });
   return {
-    req,
     res,
     socket: req.socket,
     record,

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Random } from "../../../src/index";
 import type { Fault, RequestRecord } from "./ledger";
@@ -6,7 +6,6 @@ import { bodyOf } from "./payload";
 
 /** One request in a chaos server's hands, with what it takes to answer or break it. */
 export interface Exchange {
-  req: IncomingMessage;
   res: ServerResponse;
   socket: Socket;
   record: RequestRecord;

@@ -24,15 +24,11 @@ export type HubMode = (typeof HUB_MODES)[number];
 export type ProxyMode = Exclude<HubMode, "down">;
 
 type Behaviour = Exclude<ProxyMode, "flapping" | "outage">;
-const BROKEN: readonly Behaviour[] = [
-  "stall",
-  "slow",
-  "5xx",
-  "reset",
-  "garbage",
-  "wrong-shape",
-  "truncated",
-];
+/** What `flapping` and `outage` pick from when broken: every single misbehaviour. */
+const BROKEN = HUB_MODES.filter(
+  (mode): mode is Exclude<Behaviour, "healthy"> =>
+    !["healthy", "down", "flapping", "outage"].includes(mode),
+);
 
 /** When the `outage` mode's hub is broken, ms after the proxy started. */
 export const OUTAGE = { from: 200, to: 1_200 };

@@ -1,15 +1,84 @@
 import type { ChaosReport } from "./chaos-run";
 import type { HubChaosReport } from "./hub-chaos-run";
-import { durationQuantile } from "./run-calls";
+import { type CallTally, durationQuantile } from "./run-calls";
+
+/** A table column: its header and how a report fills its cell. */
+type Column<R> = readonly [header: string, cell: (report: R) => unknown];
 
 const sum = (table: Record<string, number>, keep: (key: string) => boolean = () => true) =>
   Object.entries(table).reduce((total, [key, n]) => (keep(key) ? total + n : total), 0);
 
-const top = (table: Record<string, number>) =>
+const top = (table: Record<string, number>, keep: (key: string) => boolean = () => true) =>
   Object.entries(table)
+    .filter(([key]) => keep(key))
     .sort((a, b) => b[1] - a[1])
     .map(([key, n]) => `${key} ${n}`)
     .join(", ") || "—";
+
+const megabytes = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
+const liveHeap = (heap: { live: number; liveCalls: number } | undefined) =>
+  heap === undefined
+    ? "—"
+    : `${megabytes(heap.live)} MB (${Math.round(heap.live / heap.liveCalls)})`;
+
+const CLIENT_COLUMNS: ReadonlyArray<Column<ChaosReport>> = [
+  ["mode", (r) => r.mode],
+  ["calls", (r) => r.tally.calls],
+  ["2xx", (r) => sum(r.tally.statuses, (s) => s.startsWith("2"))],
+  ["other statuses", (r) => top(r.tally.statuses, (s) => !s.startsWith("2"))],
+  ["rejected", (r) => top(r.tally.rejections)],
+  ["body errors", (r) => top(r.tally.bodyErrors)],
+  ["requests", (r) => r.requests],
+  ["closed by client", (r) => r.abandoned],
+  [
+    "retries / hedges / opens",
+    (r) => `${r.events.retries} / ${r.events.hedges} / ${r.events.breakerOpens}`,
+  ],
+  ["slowest ms", (r) => Math.round(r.tally.slowestMs)],
+  ["broken", (r) => r.problems.length],
+  ["heap live Δ (B/call)", (r) => liveHeap(r.heap)],
+  ["retained MB", (r) => (r.heap ? megabytes(r.heap.retained) : "—")],
+  ["s", (r) => (r.durationMs / 1000).toFixed(1)],
+];
+
+/** Calls that ended otherwise than with a 200 or the caller's own abort. */
+const otherThanOk = (t: CallTally) =>
+  sum(t.statuses, (s) => s !== "200") +
+  sum(t.rejections, (k) => k !== "caller abort") +
+  sum(t.bodyErrors, (k) => k !== "caller abort");
+
+const HUB_COLUMNS: ReadonlyArray<Column<HubChaosReport>> = [
+  ["hub", (r) => r.mode],
+  ["calls", (r) => r.tally.calls],
+  ["200", (r) => r.tally.statuses["200"] ?? 0],
+  [
+    "caller aborts",
+    (r) => (r.tally.rejections["caller abort"] ?? 0) + (r.tally.bodyErrors["caller abort"] ?? 0),
+  ],
+  ["anything else", (r) => otherThanOk(r.tally)],
+  [
+    "p50 / p99 / max ms",
+    (r) =>
+      `${durationQuantile(r.tally, 0.5)} / ${durationQuantile(r.tally, 0.99)} / ${Math.round(r.tally.slowestMs)}`,
+  ],
+  [
+    "snapshots / reports / unreachable",
+    (r) => `${r.events.snapshot} / ${r.events.report} / ${r.events.unreachable}`,
+  ],
+  ["dropped (bound)", (r) => `${r.events.dropped} (${r.droppedOutcomes} outcomes)`],
+  ["heap live Δ (B/call)", (r) => liveHeap(r.heap)],
+  ["broken", (r) => r.problems.length],
+];
+
+function markdown<R>(columns: ReadonlyArray<Column<R>>, reports: readonly R[]): string {
+  const rows = [
+    columns.map(([header]) => header),
+    columns.map(() => "---"),
+    ...reports.map((report) => columns.map(([, cell]) => cell(report))),
+  ];
+  return rows.map((row) => `| ${row.join(" | ")} |`).join("\n");
+}
 
 /**
  * The chaos runs as a Markdown table: per mode, what callers got (2xx, other statuses,
@@ -22,50 +91,7 @@ const top = (table: Record<string, number>) =>
  * ```
  */
 export function formatReports(reports: readonly ChaosReport[]): string {
-  const head = [
-    "mode",
-    "calls",
-    "2xx",
-    "other statuses",
-    "rejected",
-    "body errors",
-    "requests",
-    "closed by client",
-    "retries / hedges / opens",
-    "slowest ms",
-    "broken",
-    "heap live Δ (B/call)",
-    "retained MB",
-    "s",
-  ];
-  const rows = reports.map((r) => {
-    const t = r.tally;
-    return [
-      r.mode,
-      t.calls,
-      sum(t.statuses, (s) => s.startsWith("2")),
-      top(Object.fromEntries(Object.entries(t.statuses).filter(([s]) => !s.startsWith("2")))),
-      top(t.rejections),
-      top(t.bodyErrors),
-      r.requests,
-      r.abandoned,
-      `${r.events.retries} / ${r.events.hedges} / ${r.events.breakerOpens}`,
-      Math.round(t.slowestMs),
-      r.problems.length,
-      r.heap ? liveHeap(r.heap) : "—",
-      r.heap ? (r.heap.retained / 2 ** 20).toFixed(1) : "—",
-      (r.durationMs / 1000).toFixed(1),
-    ];
-  });
-  return markdown(head, rows);
-}
-
-function liveHeap(heap: { live: number; liveCalls: number }): string {
-  return `${(heap.live / 2 ** 20).toFixed(1)} MB (${Math.round(heap.live / heap.liveCalls)})`;
-}
-
-function markdown(head: readonly unknown[], rows: readonly unknown[][]): string {
-  return [head, head.map(() => "---"), ...rows].map((row) => `| ${row.join(" | ")} |`).join("\n");
+  return markdown(CLIENT_COLUMNS, reports);
 }
 
 /**
@@ -74,40 +100,9 @@ function markdown(head: readonly unknown[], rows: readonly unknown[][]): string 
  *
  * @example
  * ```ts
- * console.log(formatHubReports([await hubChaosRun(hub, "stall", 1_000, 1, "svc")]));
+ * console.log(formatHubReports([await hubChaosRun(hub, "stall", 1_000, 1)]));
  * ```
  */
 export function formatHubReports(reports: readonly HubChaosReport[]): string {
-  const head = [
-    "hub",
-    "calls",
-    "200",
-    "caller aborts",
-    "anything else",
-    "p50 / p99 / max ms",
-    "snapshots / reports / unreachable",
-    "dropped (bound)",
-    "heap live Δ (B/call)",
-    "broken",
-  ];
-  const rows = reports.map((r) => {
-    const t = r.tally;
-    const others =
-      sum(t.statuses, (s) => s !== "200") +
-      sum(t.rejections, (k) => k !== "caller abort") +
-      sum(t.bodyErrors, (k) => k !== "caller abort");
-    return [
-      r.mode,
-      t.calls,
-      t.statuses["200"] ?? 0,
-      (t.rejections["caller abort"] ?? 0) + (t.bodyErrors["caller abort"] ?? 0),
-      others,
-      `${durationQuantile(t, 0.5)} / ${durationQuantile(t, 0.99)} / ${Math.round(t.slowestMs)}`,
-      `${r.events.snapshot} / ${r.events.report} / ${r.events.unreachable}`,
-      `${r.events.dropped} (${r.droppedOutcomes} outcomes)`,
-      liveHeap(r.heap),
-      r.problems.length,
-    ];
-  });
-  return markdown(head, rows);
+  return markdown(HUB_COLUMNS, reports);
 }
