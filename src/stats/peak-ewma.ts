@@ -1,3 +1,5 @@
+import { type Fields, POSITIVE, sectionOption } from "../options/validate";
+
 /**
  * Options for {@link PeakEwma}.
  *
@@ -25,6 +27,20 @@ export interface PeakEwmaOptions {
 
 /** Default {@link PeakEwmaOptions.decay}, in ms (Finagle and Linkerd use 10 s). */
 export const DEFAULT_EWMA_DECAY = 10_000;
+
+/**
+ * How {@link PeakEwmaOptions} resolve: the one table behind both `new PeakEwma(options)` and
+ * the client's `ewma` option, so both reject a bad value with the same message.
+ *
+ * @example
+ * ```ts
+ * const { decay, initial } = sectionOption("ewma", { decay: 5_000 }, EWMA_FIELDS);
+ * ```
+ */
+export const EWMA_FIELDS: Fields<Required<PeakEwmaOptions>> = {
+  decay: { default: DEFAULT_EWMA_DECAY, ...POSITIVE },
+  initial: { default: 0, min: 0 },
+};
 
 /**
  * The least weight a sample below the estimate gets, however soon after the previous one it
@@ -70,15 +86,8 @@ export class PeakEwma {
   private stamp = 0;
   private observed = false;
 
-  constructor(options: PeakEwmaOptions = {}) {
-    const decay = options.decay ?? DEFAULT_EWMA_DECAY;
-    const initial = options.initial ?? 0;
-    if (!(Number.isFinite(decay) && decay > 0)) {
-      throw new RangeError(`ewma.decay must be a finite number of ms > 0, got ${decay}`);
-    }
-    if (!(Number.isFinite(initial) && initial >= 0)) {
-      throw new RangeError(`ewma.initial must be a finite number of ms >= 0, got ${initial}`);
-    }
+  constructor(options?: PeakEwmaOptions) {
+    const { decay, initial } = sectionOption("ewma", options, EWMA_FIELDS);
     this.decay = decay;
     this.initial = initial;
     this.estimate = initial;
