@@ -1,6 +1,7 @@
 import type { Clock } from "./clock";
 import { systemClock } from "./clock";
 import { createCall, type ResilientRequestInit } from "./core/create-call";
+import { cancelBody } from "./core/discard-body";
 import { settleError } from "./core/settle-error";
 import { transport } from "./layers/transport";
 import type { Call, FetchLike, Handler, Layer } from "./types";
@@ -74,12 +75,16 @@ export function composeWith(
 export async function run(handler: Handler, call: Call, settled?: () => void): Promise<Response> {
   const scope = call.scope;
   try {
-    if (scope.callerAborted) throw scope.callerSignal!.reason;
+    if (scope.callerAborted) {
+      // As fetch does: a stream body that will never be sent is cancelled with the reason.
+      cancelBody(call.init.body, scope.abortReason);
+      throw scope.abortReason;
+    }
     const response = await handler(call);
-    scope.finish(true);
+    scope.finish(call, response);
     return response;
   } catch (error) {
-    scope.finish(false);
+    scope.finish(call);
     throw settleError(call, error);
   } finally {
     settled?.();

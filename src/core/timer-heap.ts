@@ -6,6 +6,8 @@ export interface ManualTimer {
   readonly due: number;
   readonly seq: number;
   readonly callback: () => void;
+  /** Whether the timer may not hold a process open on its own (see `Clock.setTimeout`). */
+  readonly weak?: boolean;
   /** Position in the heap, or -1 once fired or cleared. */
   index: number;
 }

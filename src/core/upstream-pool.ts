@@ -49,12 +49,13 @@ export class UpstreamPool {
   /**
    * Turns an input URL into a target path: a relative URL as it is (with a leading `/`), an
    * absolute URL only when it lies under a configured upstream, which the first attempt is
-   * then pinned to. Anything else is a `TypeError`: the client never calls unknown hosts.
+   * then pinned to. Any other absolute URL (any scheme: `data:`, `blob:`, `about:`…) is a
+   * `TypeError`: the client never calls anything but its upstreams.
    */
   resolveTarget(url: string): ResolvedTarget {
     const first = url.charCodeAt(0);
     if (first === 47 /* / */ && url.charCodeAt(1) !== 47) return { target: url, pinned: undefined };
-    if (!url.includes("://")) {
+    if (!SCHEME.test(url)) {
       if (url.startsWith("//")) throw notConfigured(url);
       return { target: `/${url}`, pinned: undefined };
     }
@@ -74,6 +75,10 @@ export class UpstreamPool {
     return undefined;
   }
 }
+
+// An absolute URL starts with a scheme (`https:`, `data:`, `about:`…); a path may carry
+// `://` in its query (`v1/go?to=http://x`).
+const SCHEME = /^[a-z][a-z\d+.-]*:/i;
 
 // `HTTPS://A.internal:443/x` names the same upstream as `https://a.internal/x`.
 function normalise(url: string): string {

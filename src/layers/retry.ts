@@ -2,6 +2,7 @@ import { triedUrls } from "../core/attempt";
 import { discardBody } from "../core/discard-body";
 import { isFinalError } from "../core/is-final-error";
 import { type LayerContext, resolveLayerContext } from "../core/layer-context";
+import { isStream, refusalOf } from "../core/refusal";
 import { BudgetExhaustedError } from "../errors/budget-exhausted-error";
 import type { GiveUpEvent } from "../events";
 import { backoffDelay } from "../retry/backoff";
@@ -54,6 +55,13 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
       budget?.deposit(scope.started);
       if (attempts === 1) return next(call);
       if (call.idempotent && call.init.body != null) {
+        // Buffering hides a stream from fetch: first let the runtime judge it as fetch would
+        // (no `duplex`, a body on a GET).
+        const refused = isStream(call.init.body) ? refusalOf(LOCAL, call.init) : undefined;
+        if (refused !== undefined) {
+          scope.refuse(refused, false);
+          throw refused;
+        }
         let cancel: (reason: unknown) => void = () => {};
         const prepared = await scope.within(
           replayableBody(call.init.body, bodyLimit, (stop) => {
@@ -137,6 +145,8 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
     return retry;
   };
 }
+
+const LOCAL = "http://localhost/";
 
 function withBody(init: RequestInit, body: BodyInit | null | undefined): RequestInit {
   const copy: RequestInit & { duplex?: string } = { ...init, body };

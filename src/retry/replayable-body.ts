@@ -1,9 +1,11 @@
+import { isStream } from "../core/refusal";
+
 /**
  * Makes a request body safe to send again. Strings, buffers, `Blob`, `URLSearchParams` and
  * `FormData` are re-read by `fetch` on every send, so they are replayable as they are. A
  * `ReadableStream` can be read only once: it is buffered up to `limit` bytes; past that, the
- * bytes read so far are stitched back in front of the rest of the stream and the call gets a
- * single attempt (`replayable: false`), which the retry layer reports in its events.
+ * chunks read so far are stitched back in front of the rest of the stream and the call gets
+ * a single attempt (`replayable: false`), which the retry layer reports in its events.
  *
  * @example
  * ```ts
@@ -18,28 +20,22 @@ export async function replayableBody(
   limit: number,
   onReading?: (cancel: (reason: unknown) => void) => void,
 ): Promise<{ body: BodyInit | null | undefined; replayable: boolean }> {
-  if (body === null || body === undefined || !isStream(body)) {
-    return { body, replayable: body === null || body === undefined || isReusable(body) };
-  }
+  if (!isStream(body)) return { body, replayable: body == null || isReusable(body) };
   const reader = body.getReader();
   onReading?.((reason) => {
     reader.cancel(reason).catch(() => {});
   });
-  const chunks: Uint8Array[] = [];
+  const chunks: BlobPart[] = [];
   let size = 0;
-  while (true) {
+  for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
-    const chunk = toBytes(value);
-    chunks.push(chunk);
-    size += chunk.byteLength;
+    // A Blob joins byte chunks of any kind (and strings, as UTF-8) in one copy.
+    if (done)
+      return { body: new Uint8Array(await new Blob(chunks).arrayBuffer()), replayable: true };
+    chunks.push(value);
+    size += value.byteLength ?? value.length;
     if (size > limit) return { body: stitch(chunks, reader), replayable: false };
   }
-  return { body: concat(chunks, size) as Uint8Array<ArrayBuffer>, replayable: true };
-}
-
-function isStream(body: unknown): body is ReadableStream<unknown> {
-  return typeof ReadableStream !== "undefined" && body instanceof ReadableStream;
 }
 
 function isReusable(body: unknown): boolean {
@@ -53,44 +49,15 @@ function isReusable(body: unknown): boolean {
   );
 }
 
-function toBytes(value: unknown): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  if (typeof value === "string") return new TextEncoder().encode(value);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) {
-    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  }
-  throw new TypeError("request body stream chunks must be bytes or strings");
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
-function stitch(
-  chunks: Uint8Array[],
-  reader: ReadableStreamDefaultReader<unknown>,
-): ReadableStream<Uint8Array> {
-  let index = 0;
-  return new ReadableStream<Uint8Array>({
+/** The chunks already read, then the rest of the stream, as one stream. */
+function stitch(chunks: BlobPart[], reader: ReadableStreamDefaultReader): ReadableStream {
+  return new ReadableStream({
     async pull(controller) {
-      if (index < chunks.length) {
-        controller.enqueue(chunks[index++]!);
-        return;
-      }
-      const { done, value } = await reader.read();
+      const { done, value } =
+        chunks.length > 0 ? { done: false, value: chunks.shift() } : await reader.read();
       if (done) controller.close();
-      else controller.enqueue(toBytes(value));
+      else controller.enqueue(value);
     },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
+    cancel: (reason) => reader.cancel(reason),
   });
 }
