@@ -3,12 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  checkLinks,
-  githubSlug,
-  headingAnchors,
-  markdownLinks,
-} from "../../scripts/check-links";
+import { checkLinks, githubSlug, headingAnchors, markdownLinks } from "../../scripts/check-links";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -44,7 +39,7 @@ describe("the link checker", () => {
 
   it("numbers repeated headings and ignores headings inside code blocks", () => {
     const anchors = headingAnchors(
-      "# Title\n\n## Options\n\n```sh\n# not a heading\n```\n\n## Options\n<a id=\"kept\"></a>\n",
+      '# Title\n\n## Options\n\n```sh\n# not a heading\n```\n\n## Options\n<a id="kept"></a>\n',
     );
     expect([...anchors].sort()).toEqual(["kept", "options", "options-1", "title"]);
   });
