@@ -1,7 +1,7 @@
 import { discardBody } from "../core/discard-body";
 import type { Fleet } from "../core/fleet";
 import { isFinalError } from "../core/is-final-error";
-import type { Emitter } from "../events";
+import type { EventSink } from "../events";
 import type { RetryBudget } from "../retry/retry-budget";
 import { type Call, forAttempt, type Handler } from "../types";
 import type { HedgeDelay } from "./hedge-delay";
@@ -20,7 +20,7 @@ export interface HedgeShared {
   readonly budget: RetryBudget | undefined;
   /** The client's upstreams and their health; absent when the layer is used on its own. */
   readonly fleet: Fleet | undefined;
-  readonly events: Emitter;
+  readonly events: EventSink;
 }
 
 // Errors of an attempt the balancer could not even send.
