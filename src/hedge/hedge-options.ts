@@ -1,4 +1,5 @@
 import { type Fields, numberOption, sectionOption } from "../options/validate";
+import { BUDGET_WINDOW, type BudgetOptions } from "../retry/retry-budget";
 
 /**
  * An adaptive hedge delay: the `percentile` of the target upstream's recent latency (or of all
@@ -61,7 +62,7 @@ export interface ResolvedHedgeOptions {
   maxDelay: number;
   minSamples: number;
   max: number;
-  budget: { ratio: number; minPerSecond: number; window: number } | false;
+  budget: BudgetOptions | false;
 }
 
 const MAX_DELAY = 600_000;
@@ -85,13 +86,13 @@ const FIELDS: Fields<HedgeFields> = {
   max: { default: 1, min: 1, max: 10, integer: true },
   budget: (value, path) =>
     value !== false &&
-    sectionOption<Exclude<ResolvedHedgeOptions["budget"], false>>(
+    sectionOption<BudgetOptions>(
       path,
       typeof value === "number" ? { ratio: value } : value,
       {
         ratio: { default: 0.05, min: 0, max: 10, minOpen: true },
         minPerSecond: { default: 0, min: 0, max: 1_000_000 },
-        window: { default: 10_000, min: 1_000, max: 3_600_000 },
+        window: BUDGET_WINDOW,
       },
       ", a number or false",
     ),
