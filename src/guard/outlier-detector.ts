@@ -74,11 +74,6 @@ export class OutlierDetector<K = string> {
     this.#events = events;
   }
 
-  /** Number of hosts. */
-  get size(): number {
-    return this.#indices.size;
-  }
-
   /** Adds a host (or returns the index it already has). Other hosts keep their state. */
   add(key: K): number {
     const existing = this.#indices.get(key);
@@ -107,16 +102,6 @@ export class OutlierDetector<K = string> {
     this.#indices.delete(key);
     this.#free.push(index);
     return true;
-  }
-
-  /** The index of `key`, or -1. */
-  indexOf(key: K): number {
-    return this.#indices.get(key) ?? -1;
-  }
-
-  /** The key at `index`, or `undefined`. */
-  keyOf(index: number): K | undefined {
-    return this.#hosts[index]?.key;
   }
 
   /**
@@ -170,17 +155,6 @@ export class OutlierDetector<K = string> {
   forgive(index: number): void {
     const host = this.#hosts[index];
     if (host !== undefined) clearCounts(host);
-  }
-
-  /** When the host's ejection ends, or `null` if it is not ejected at `now`. */
-  ejectedUntil(index: number, now: number): number | null {
-    return this.isEjected(index, now) ? this.#hosts[index]!.until : null;
-  }
-
-  /** How many hosts are ejected at `now`. */
-  ejectedCount(now: number): number {
-    this.#readmitDue(now);
-    return this.#ejected;
   }
 
   /** Readmits hosts whose time is up and runs the interval checks when one is due. */

@@ -187,25 +187,6 @@ export class LatencyHistogram {
     return Math.min(max, Math.max(min, estimate));
   }
 
-  /**
-   * Drops all samples.
-   *
-   * @example
-   * ```ts
-   * histogram.clear();
-   * ```
-   */
-  clear(): void {
-    this.#counts.fill(0);
-    this.#totals.fill(0);
-    this.#groupTotals.fill(0);
-    this.#windowCounts.fill(0);
-    this.#mins.fill(Infinity);
-    this.#maxes.fill(-Infinity);
-    this.#total = 0;
-    this.#windowStart = NaN;
-  }
-
   #indexOf(value: number): number {
     if (value <= HISTOGRAM_MIN_MS) return 0;
     const index = Math.ceil(Math.log(value) * this.#invLogGamma) - this.#indexOffset;
