@@ -2,7 +2,7 @@ import { TimeoutError } from "../errors/timeout-error";
 import type { Call, FetchLike } from "../types";
 import type { Abortable } from "./call-scope";
 import { linkBody } from "./caller-relay";
-import { discardBody } from "./discard-body";
+import { cancelBody } from "./discard-body";
 import { judgeFailure } from "./refusal";
 
 /**
@@ -96,7 +96,7 @@ export class Attempt implements Abortable {
   #responded(response: Response): void {
     if (this.#settle()) {
       // Abandoned already: nobody will read this body, so release the connection.
-      discardBody(response);
+      cancelBody(response.body);
       return;
     }
     // The deadline and the caller's abort may need to stop the body once it is returned.

@@ -1,4 +1,4 @@
-import { discardBody } from "../core/discard-body";
+import { cancelBody } from "../core/discard-body";
 import type { Fleet } from "../core/fleet";
 import { isFinalError } from "../core/is-final-error";
 import type { EventSink } from "../events";
@@ -162,7 +162,7 @@ export class HedgedCall {
     leg.done = true;
     this.#inFlight--;
     if (this.#settled) {
-      discardBody(response);
+      cancelBody(response?.body);
       return;
     }
     const now = this.#call.scope.clock.now();
@@ -193,7 +193,7 @@ export class HedgedCall {
   ): void {
     // An attempt that was never sent does not replace a real failure as the group's answer.
     if (!notSent || !this.#failed) {
-      discardBody(this.#failure);
+      cancelBody(this.#failure?.body);
       this.#failure = response;
       this.#failureError = error;
       this.#failed = true;
@@ -232,7 +232,7 @@ export class HedgedCall {
   #finish(): void {
     this.#settled = true;
     this.#clearTimer();
-    discardBody(this.#failure);
+    cancelBody(this.#failure?.body);
     this.#failure = undefined;
   }
 

@@ -1,5 +1,5 @@
 import { triedUrls } from "../core/attempt";
-import { discardBody } from "../core/discard-body";
+import { cancelBody } from "../core/discard-body";
 import { isFinalError } from "../core/is-final-error";
 import { type LayerContext, resolveLayerContext } from "../core/layer-context";
 import { isStream, refusalOf } from "../core/refusal";
@@ -112,7 +112,7 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
             retryAfterMs: retryAfter,
           });
         }
-        discardBody(response);
+        cancelBody(response?.body);
         if (delay > 0) await scope.sleep(delay);
         previousDelay = delay;
         current = forAttempt(call, attempt + 1);

@@ -205,7 +205,7 @@ export function enumOption<T extends string>(
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) {
     throw new TypeError(
-      `${path} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`,
+      `${path} must be one of ${allowed.map(describe).join(", ")}, got ${describe(value)}`,
     );
   }
   return value as T;
