@@ -1,8 +1,8 @@
 import { LatencyHistogram } from "../stats/latency-histogram";
 import type { ResolvedHedgeOptions } from "./hedge-options";
 
-// A percentile query reads ~60 counters (≈0.2 µs); the delay moves slowly, so one query per
-// histogram serves all calls for this long, unless the histogram's sample count has doubled.
+// A percentile query reads hundreds of counters (≈1.5 µs); the delay moves slowly, so one
+// query per histogram serves all calls for this long, unless its sample count has doubled.
 const REFRESH_MS = 100;
 
 class Cached {
