@@ -68,14 +68,13 @@ export function createCall(
   let base: ResilientRequestInit | undefined = init;
   if (typeof input === "string") {
     url = input;
-  } else if (input instanceof URL) {
-    url = input.href;
   } else if (input == null) {
     throw new TypeError(`fetch input must be a string, URL or Request, got ${input}`);
   } else if (isRequest(input)) {
     url = input.url;
     base = fromRequest(input, init);
   } else {
+    // A URL, or any object that stringifies to one, as `fetch` takes it.
     url = `${input as object}`;
   }
   let target = url;

@@ -62,13 +62,7 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
           scope.refuse(refused, false);
           throw refused;
         }
-        let cancel: (reason: unknown) => void = () => {};
-        const prepared = await scope.within(
-          replayableBody(call.init.body, bodyLimit, (stop) => {
-            cancel = stop;
-          }),
-          (reason) => cancel(reason),
-        );
+        const prepared = await replayableBody(call.init.body, bodyLimit, scope);
         if (prepared.body !== call.init.body) call.init = withBody(call.init, prepared.body);
         call.replayable = prepared.replayable;
       }
@@ -99,7 +93,22 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
           else if (now + delay >= scope.deadline) giveUp = "deadline";
           else if (budget !== undefined && !budget.tryWithdraw(now)) giveUp = "budget";
         }
-        if (giveUp !== undefined) return finish(current, response, error, giveUp);
+        if (giveUp !== undefined) {
+          if (events.has("giveup")) {
+            events.emit("giveup", {
+              attempt,
+              method: call.method,
+              upstream: current.upstream?.base,
+              reason: giveUp,
+              status: response?.status,
+              error,
+            });
+          }
+          if (response !== undefined) return response;
+          throw giveUp === "budget"
+            ? new BudgetExhaustedError(scope.attempts, triedUrls(current), { cause: error })
+            : error;
+        }
         if (events.has("retry")) {
           events.emit("retry", {
             attempt: attempt + 1,
@@ -117,29 +126,6 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
         previousDelay = delay;
         current = forAttempt(call, attempt + 1);
       }
-    }
-
-    function finish(
-      call: Call,
-      response: Response | undefined,
-      error: unknown,
-      reason: GiveUpEvent["reason"],
-    ): Response {
-      if (events.has("giveup")) {
-        events.emit("giveup", {
-          attempt: call.attempt,
-          method: call.method,
-          upstream: call.upstream?.base,
-          reason,
-          status: response?.status,
-          error,
-        });
-      }
-      if (response !== undefined) return response;
-      if (reason === "budget") {
-        throw new BudgetExhaustedError(call.scope.attempts, triedUrls(call), { cause: error });
-      }
-      throw error;
     }
 
     return retry;

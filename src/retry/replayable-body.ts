@@ -1,3 +1,4 @@
+import type { CallScope } from "../core/call-scope";
 import { isStream } from "../core/refusal";
 
 /**
@@ -6,25 +7,30 @@ import { isStream } from "../core/refusal";
  * `ReadableStream` can be read only once: it is buffered up to `limit` bytes; past that, the
  * chunks read so far are stitched back in front of the rest of the stream and the call gets
  * a single attempt (`replayable: false`), which the retry layer reports in its events.
+ * Buffering runs `within` the call's scope: the caller's abort or the deadline cancels the
+ * read of a slow upload and rejects as the call would.
  *
  * @example
  * ```ts
- * const { body, replayable } = await replayableBody(init.body, 1 << 20);
+ * const { body, replayable } = await replayableBody(init.body, 1 << 20, call.scope);
  * ```
- *
- * `onReading` receives a function that cancels the read (e.g. when the caller aborts while
- * a slow upload is being buffered).
  */
 export async function replayableBody(
   body: BodyInit | null | undefined,
   limit: number,
-  onReading?: (cancel: (reason: unknown) => void) => void,
+  scope: Pick<CallScope, "within">,
 ): Promise<{ body: BodyInit | null | undefined; replayable: boolean }> {
   if (!isStream(body)) return { body, replayable: body == null || isReusable(body) };
   const reader = body.getReader();
-  onReading?.((reason) => {
+  return scope.within(buffer(reader, limit), (reason) => {
     reader.cancel(reason).catch(() => {});
   });
+}
+
+async function buffer(
+  reader: ReadableStreamDefaultReader,
+  limit: number,
+): Promise<{ body: BodyInit; replayable: boolean }> {
   const chunks: BlobPart[] = [];
   let size = 0;
   for (;;) {
