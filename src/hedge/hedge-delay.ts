@@ -37,24 +37,18 @@ export class HedgeDelay {
   /** Latency over all upstreams (winning attempts, and abandoned primaries as lower bounds). */
   readonly all = new LatencyHistogram();
   readonly #fixed: number | undefined;
-  readonly #percentile: number;
-  readonly #min: number;
-  readonly #max: number;
-  readonly #minSamples: number;
+  readonly #adaptive: ResolvedHedgeOptions["delay"];
   readonly #perHistogram = new WeakMap<LatencyHistogram, Cached>();
   readonly #allCached = new Cached();
 
   constructor(options: ResolvedHedgeOptions) {
     this.#fixed = options.fixedDelay;
-    this.#percentile = options.percentile;
-    this.#min = options.minDelay;
-    this.#max = options.maxDelay;
-    this.#minSamples = options.minSamples;
+    this.#adaptive = options.delay;
   }
 
   /** The shortest delay this estimator can return, ms. */
   get shortest(): number {
-    return this.#fixed ?? this.#min;
+    return this.#fixed ?? this.#adaptive.min;
   }
 
   /** The delay in ms for an attempt to the upstream whose latency `histogram` holds. */
@@ -70,8 +64,8 @@ export class HedgeDelay {
       value = this.#read(histogram, cached, now);
     }
     if (Number.isNaN(value)) value = this.#read(this.all, this.#allCached, now);
-    if (Number.isNaN(value)) return this.#max;
-    return Math.min(Math.max(value, this.#min), this.#max);
+    if (Number.isNaN(value)) return this.#adaptive.max;
+    return Math.min(Math.max(value, this.#adaptive.min), this.#adaptive.max);
   }
 
   /** Records a latency (ms) in the fleet-wide histogram. */
@@ -84,11 +78,14 @@ export class HedgeDelay {
     const fresh =
       now - cached.at < REFRESH_MS &&
       (count < 2 * cached.count || count === 0) &&
-      (count < this.#minSamples || cached.count >= this.#minSamples);
+      (count < this.#adaptive.minSamples || cached.count >= this.#adaptive.minSamples);
     if (fresh) return cached.value;
     cached.at = now;
     cached.count = count;
-    cached.value = count >= this.#minSamples ? histogram.percentile(this.#percentile, now) : NaN;
+    cached.value =
+      count >= this.#adaptive.minSamples
+        ? histogram.percentile(this.#adaptive.percentile, now)
+        : NaN;
     return cached.value;
   }
 }

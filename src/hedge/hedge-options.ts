@@ -57,10 +57,8 @@ export interface HedgeOptions {
 export interface ResolvedHedgeOptions {
   /** A fixed delay in ms, or `undefined` for the adaptive one. */
   fixedDelay: number | undefined;
-  percentile: number;
-  minDelay: number;
-  maxDelay: number;
-  minSamples: number;
+  /** The adaptive delay (its defaults when the delay is fixed). */
+  delay: Required<HedgeDelayOptions>;
   max: number;
   budget: BudgetOptions | false;
 }
@@ -75,7 +73,7 @@ const DELAY: Fields<Required<HedgeDelayOptions>> = {
 };
 
 type HedgeFields = Pick<ResolvedHedgeOptions, "max" | "budget"> & {
-  delay: number | Required<HedgeDelayOptions>;
+  delay: number | ResolvedHedgeOptions["delay"];
 };
 
 const FIELDS: Fields<HedgeFields> = {
@@ -106,7 +104,7 @@ const FIELDS: Fields<HedgeFields> = {
  * @example
  * ```ts
  * resolveHedgeOptions(20); // → { fixedDelay: 20, max: 1, budget: { ratio: 0.05, … }, … }
- * resolveHedgeOptions({ delay: { percentile: 0.9 } })!.percentile; // → 0.9
+ * resolveHedgeOptions({ delay: { percentile: 0.9 } })!.delay.percentile; // → 0.9
  * resolveHedgeOptions(false); // → false
  * ```
  */
@@ -121,13 +119,9 @@ export function resolveHedgeOptions(
     ", a delay in ms or false",
   );
   const fixed = typeof delay === "number";
-  const adaptive = fixed ? sectionOption("hedge.delay", {}, DELAY) : delay;
   return {
     fixedDelay: fixed ? delay : undefined,
-    percentile: adaptive.percentile,
-    minDelay: adaptive.min,
-    maxDelay: adaptive.max,
-    minSamples: adaptive.minSamples,
+    delay: fixed ? sectionOption("hedge.delay", {}, DELAY) : delay,
     max,
     budget,
   };
