@@ -108,7 +108,7 @@ export function forAttempt(call: Call, attempt: number): Call {
     attemptTimeout: call.attemptTimeout,
     abortable: call.abortable,
     handle: undefined,
-    sentAt: Number.NaN,
+    sentAt: NaN,
     permit: 0,
     abandoned: false,
   };

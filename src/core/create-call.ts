@@ -111,7 +111,7 @@ export function createCall(
     attemptTimeout: Infinity,
     abortable: false,
     handle: undefined,
-    sentAt: Number.NaN,
+    sentAt: NaN,
     permit: 0,
     abandoned: false,
   };

@@ -39,9 +39,7 @@ export class TimerHeap {
   }
 
   push(timer: ManualTimer): void {
-    timer.index = this.#items.length;
-    this.#items.push(timer);
-    this.#up(timer.index);
+    this.#up(this.#items.push(timer) - 1);
   }
 
   pop(): ManualTimer | undefined {

@@ -2,7 +2,6 @@ import { triedUrls } from "../core/attempt";
 import { cancelBody } from "../core/discard-body";
 import { isFinalError } from "../core/is-final-error";
 import { type LayerContext, resolveLayerContext } from "../core/layer-context";
-import { isStream, refusalOf } from "../core/refusal";
 import { BudgetExhaustedError } from "../errors/budget-exhausted-error";
 import type { GiveUpEvent } from "../events";
 import { backoffDelay } from "../retry/backoff";
@@ -55,16 +54,7 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
       budget?.deposit(scope.started);
       if (attempts === 1) return next(call);
       if (call.idempotent && call.init.body != null) {
-        // Buffering hides a stream from fetch: first let the runtime judge it as fetch would
-        // (no `duplex`, a body on a GET).
-        const refused = isStream(call.init.body) ? refusalOf(LOCAL, call.init) : undefined;
-        if (refused !== undefined) {
-          scope.refuse(refused, false);
-          throw refused;
-        }
-        const prepared = await replayableBody(call.init.body, bodyLimit, scope);
-        if (prepared.body !== call.init.body) call.init = withBody(call.init, prepared.body);
-        call.replayable = prepared.replayable;
+        call.replayable = await replayableBody(call, bodyLimit);
       }
       let previousDelay = 0;
       let current = call;
@@ -130,12 +120,4 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
 
     return retry;
   };
-}
-
-const LOCAL = "http://localhost/";
-
-function withBody(init: RequestInit, body: BodyInit | null | undefined): RequestInit {
-  const copy: RequestInit & { duplex?: string } = { ...init, body };
-  if (!(body instanceof ReadableStream)) delete copy.duplex;
-  return copy;
 }

@@ -1,31 +1,44 @@
-import type { CallScope } from "../core/call-scope";
-import { isStream } from "../core/refusal";
+import { isStream, refusalOf } from "../core/refusal";
+import type { Call } from "../types";
 
 /**
- * Makes a request body safe to send again. Strings, buffers, `Blob`, `URLSearchParams` and
- * `FormData` are re-read by `fetch` on every send, so they are replayable as they are. A
- * `ReadableStream` can be read only once: it is buffered up to `limit` bytes; past that, the
- * chunks read so far are stitched back in front of the rest of the stream and the call gets
- * a single attempt (`replayable: false`), which the retry layer reports in its events.
- * Buffering runs `within` the call's scope: the caller's abort or the deadline cancels the
- * read of a slow upload and rejects as the call would.
+ * Makes the call's request body safe to send again, and says whether it is. Strings,
+ * buffers, `Blob`, `URLSearchParams` and `FormData` are re-read by `fetch` on every send, so
+ * they are replayable as they are. A `ReadableStream` can be read only once: it is buffered
+ * up to `limit` bytes (`call.init` then carries the bytes); past that, the chunks read so far
+ * are stitched back in front of the rest of the stream and the call gets a single attempt
+ * (`false`), which the retry layer reports in its events.
+ *
+ * Buffering hides a stream from `fetch`, so the runtime first judges the request as `fetch`
+ * would (no `duplex`, a body on a GET): a refusal ends the call (see `judgeFailure`). The
+ * read runs `within` the call's scope: the caller's abort or the deadline cancels a slow
+ * upload's read and rejects as the call would.
  *
  * @example
  * ```ts
- * const { body, replayable } = await replayableBody(init.body, 1 << 20, call.scope);
+ * call.replayable = await replayableBody(call, 1 << 20);
  * ```
  */
-export async function replayableBody(
-  body: BodyInit | null | undefined,
-  limit: number,
-  scope: Pick<CallScope, "within">,
-): Promise<{ body: BodyInit | null | undefined; replayable: boolean }> {
-  if (!isStream(body)) return { body, replayable: body == null || isReusable(body) };
+export async function replayableBody(call: Call, limit: number): Promise<boolean> {
+  const { init, scope } = call;
+  const body = init.body;
+  if (!isStream(body)) return body == null || isReusable(body);
+  const refused = refusalOf(LOCAL, init);
+  if (refused !== undefined) {
+    scope.refuse(refused, false);
+    throw refused;
+  }
   const reader = body.getReader();
-  return scope.within(buffer(reader, limit), (reason) => {
+  const buffered = await scope.within(buffer(reader, limit), (reason) => {
     reader.cancel(reason).catch(() => {});
   });
+  const copy: RequestInit & { duplex?: string } = { ...init, body: buffered.body };
+  if (buffered.replayable) delete copy.duplex;
+  call.init = copy;
+  return buffered.replayable;
 }
+
+const LOCAL = "http://localhost/";
 
 async function buffer(
   reader: ReadableStreamDefaultReader,
