@@ -57,15 +57,11 @@ async function buffer(
   }
 }
 
-function isReusable(body: unknown): boolean {
-  return (
-    typeof body === "string" ||
-    body instanceof ArrayBuffer ||
-    ArrayBuffer.isView(body) ||
-    (typeof Blob !== "undefined" && body instanceof Blob) ||
-    (typeof URLSearchParams !== "undefined" && body instanceof URLSearchParams) ||
-    (typeof FormData !== "undefined" && body instanceof FormData)
-  );
+// `fetch` reads strings, buffers, `Blob`, `URLSearchParams` and `FormData` (and stringifies
+// anything else) afresh on every send; only an async iterable (a Node stream, an async
+// generator, which some runtimes take as a body) is used up like a stream.
+function isReusable(body: object | string): boolean {
+  return typeof (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== "function";
 }
 
 /** The chunks already read, then the rest of the stream, as one stream. */
