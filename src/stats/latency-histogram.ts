@@ -68,21 +68,19 @@ const FIELDS: Fields<Required<LatencyHistogramOptions>> = {
  * ```
  */
 export class LatencyHistogram {
-  /** Window length in ms. */
-  readonly window: number;
-  /** Number of rotating windows. */
-  readonly windows: number;
-  /** Relative error bound `α` of a reported percentile. */
-  readonly relativeAccuracy: number;
   /** Buckets per window; fixed at construction. */
   readonly bucketCount: number;
+  /** Window length in ms. */
+  readonly #window: number;
+  /** Number of rotating windows. */
+  readonly #windows: number;
 
   readonly #gamma: number;
   readonly #invLogGamma: number;
   readonly #indexOffset: number;
   /** Per-window bucket counts, window `w` at `[w × bucketCount, (w + 1) × bucketCount)`. */
   readonly #counts: Float64Array;
-  /** Bucket counts summed over the live windows. */
+  /** Samples per window. */
   readonly #windowCounts: Float64Array;
   readonly #mins: Float64Array;
   readonly #maxes: Float64Array;
@@ -96,9 +94,8 @@ export class LatencyHistogram {
       windows,
       relativeAccuracy: alpha,
     } = sectionOption("histogram", options, FIELDS);
-    this.window = window;
-    this.windows = windows;
-    this.relativeAccuracy = alpha;
+    this.#window = window;
+    this.#windows = windows;
     this.#gamma = (1 + alpha) / (1 - alpha);
     this.#invLogGamma = 1 / Math.log(this.#gamma);
     // Bucket 0 holds everything <= HISTOGRAM_MIN_MS, the last one everything > HISTOGRAM_MAX_MS.
@@ -122,7 +119,7 @@ export class LatencyHistogram {
   record(ms: number, now: number): void {
     if (Number.isNaN(ms)) return;
     // Negated so that the NaN start of an empty histogram also rotates (starts) it.
-    if (!(now - this.#windowStart < this.window)) this.#rotate(now);
+    if (!(now - this.#windowStart < this.#window)) this.#rotate(now);
     const value = Math.max(ms, 0);
     const index = this.#indexOf(value);
     const w = this.#head;
@@ -164,7 +161,7 @@ export class LatencyHistogram {
     if (total === 0) return NaN;
     let min = Infinity;
     let max = -Infinity;
-    for (let w = 0; w < this.windows; w++) {
+    for (let w = 0; w < this.#windows; w++) {
       if (this.#mins[w]! < min) min = this.#mins[w]!;
       if (this.#maxes[w]! > max) max = this.#maxes[w]!;
     }
@@ -175,7 +172,7 @@ export class LatencyHistogram {
     let seen = 0;
     let index = 0;
     for (;;) {
-      for (let w = 0; w < this.windows; w++) seen += this.#counts[w * this.bucketCount + index]!;
+      for (let w = 0; w < this.#windows; w++) seen += this.#counts[w * this.bucketCount + index]!;
       if (seen >= rank) break;
       index++;
     }
@@ -190,7 +187,7 @@ export class LatencyHistogram {
   }
 
   #advance(now: number): void {
-    if (now - this.#windowStart >= this.window) this.#rotate(now);
+    if (now - this.#windowStart >= this.#window) this.#rotate(now);
   }
 
   #rotate(now: number): void {
@@ -199,12 +196,12 @@ export class LatencyHistogram {
       this.#windowStart = now;
       return;
     }
-    const steps = Math.floor((now - this.#windowStart) / this.window);
+    const steps = Math.floor((now - this.#windowStart) / this.#window);
     // Keep windows aligned to the first sample's time, so their length does not drift.
-    this.#windowStart += steps * this.window;
-    const drops = Math.min(steps, this.windows);
+    this.#windowStart += steps * this.#window;
+    const drops = Math.min(steps, this.#windows);
     for (let step = 0; step < drops; step++) {
-      this.#head = (this.#head + 1) % this.windows;
+      this.#head = (this.#head + 1) % this.#windows;
       this.#dropWindow(this.#head);
     }
   }
