@@ -53,10 +53,11 @@ export interface FleetOptions {
  * ```
  */
 export class Fleet {
-  readonly picker: Picker;
   /** Told every recorded outcome (the health source's reports); set by `createClient`. */
   observer: Pick<HealthSession, "record"> | undefined;
-  readonly detector: OutlierDetector<Upstream> | undefined;
+  readonly #picker: Picker;
+  readonly #detector: OutlierDetector<Upstream> | undefined;
+  readonly #options: FleetOptions;
   readonly #classify: Classifier;
   // Reused for every pick: picks are synchronous, so one array serves all calls.
   readonly #scratch: Upstream[] = [];
@@ -69,19 +70,20 @@ export class Fleet {
 
   constructor(
     readonly pool: UpstreamPool,
-    readonly options: FleetOptions,
+    options: FleetOptions,
     clock: Clock,
     random: Random,
     events: Emitter,
   ) {
+    this.#options = options;
     this.#clock = clock;
     this.#random = random;
     this.#events = events;
-    this.picker = createPicker(options.balancer.balancer);
-    this.#thin = !this.picker.proportional;
+    this.#picker = createPicker(options.balancer.balancer);
+    this.#thin = !this.#picker.proportional;
     this.#classify = options.breaker === false ? classify : options.breaker.classify;
     if (options.outlier !== false) {
-      this.detector = new OutlierDetector<Upstream>(options.outlier, {
+      this.#detector = new OutlierDetector<Upstream>(options.outlier, {
         onEject: (upstream, reason, until, at) => this.#ejected(upstream, reason, until, at),
         onReadmit: (upstream, at) => this.#readmitted(upstream, at),
       });
@@ -91,7 +93,7 @@ export class Fleet {
     pool.onChange((added, removed) => {
       for (const upstream of removed) {
         // Its detector slot goes to a newcomer, and no late outcome of it may count anywhere.
-        this.detector?.remove(upstream);
+        this.#detector?.remove(upstream);
         upstream.outlierIndex = -1;
         upstream.outSince = Infinity;
       }
@@ -131,7 +133,7 @@ export class Fleet {
         if (upstream.probeDue || upstream.breaker?.kind === "half-open") probe ??= upstream;
       }
     }
-    const panic = panicMode(healthy, list.length, this.options.panicThreshold);
+    const panic = panicMode(healthy, list.length, this.#options.panicThreshold);
     const tried = call.tried;
     const pinned = call.attempt === 1 ? call.pinned : undefined;
     if (pinned !== undefined && list.includes(pinned) && this.#eligible(pinned, now, panic)) {
@@ -153,7 +155,7 @@ export class Fleet {
         this.#thin,
       );
       while (count > 0) {
-        const index = this.picker.pick(this.#scratch, count, this.#random, now);
+        const index = this.#picker.pick(this.#scratch, count, this.#random, now);
         const chosen = this.#scratch[index]!;
         if (this.#take(call, chosen, now)) {
           this.#scratch.fill(undefined as unknown as Upstream, 0, count);
@@ -195,12 +197,12 @@ export class Fleet {
     }
     if (classification === "ignore") return classification;
     if (
-      this.detector !== undefined &&
+      this.#detector !== undefined &&
       upstream.outlierIndex !== -1 &&
       !old &&
       (breaker === undefined || breaker.kind === "closed")
     ) {
-      this.detector.record(upstream.outlierIndex, classification, now, startedAt);
+      this.#detector.record(upstream.outlierIndex, classification, now, startedAt);
     }
     if (classification === "success") {
       upstream.successes++;
@@ -208,7 +210,7 @@ export class Fleet {
       if (outcome.status !== undefined) upstream.latency.record(durationMs, now);
     } else {
       upstream.failures++;
-      const guarded = this.options.breaker !== false || this.detector !== undefined;
+      const guarded = this.#options.breaker !== false || this.#detector !== undefined;
       chargeFailure(upstream, this.pool.list, durationMs, call.attemptTimeout, guarded, now);
     }
     return classification;
@@ -223,24 +225,24 @@ export class Fleet {
 
   isEjected(upstream: Upstream, now: number): boolean {
     return (
-      this.detector !== undefined &&
+      this.#detector !== undefined &&
       upstream.outlierIndex !== -1 &&
-      this.detector.isEjected(upstream.outlierIndex, now)
+      this.#detector.isEjected(upstream.outlierIndex, now)
     );
   }
 
   #attach(upstream: Upstream, healthySince: number): void {
     upstream.healthySince = healthySince;
-    upstream.ewma = new PeakEwma(this.options.balancer.ewma);
+    upstream.ewma = new PeakEwma(this.#options.balancer.ewma);
     upstream.availability = new AvailabilityTracker(this.#clock.now());
-    if (this.options.breaker !== false) {
+    if (this.#options.breaker !== false) {
       upstream.breaker = new CircuitBreaker(
-        this.options.breaker,
+        this.#options.breaker,
         this.#random,
         (from, to, reason, when) => this.#transition(upstream, from, to, reason, when),
       );
     }
-    if (this.detector !== undefined) upstream.outlierIndex = this.detector.add(upstream);
+    if (this.#detector !== undefined) upstream.outlierIndex = this.#detector.add(upstream);
   }
 
   /**
@@ -250,7 +252,7 @@ export class Fleet {
   refresh(upstream: Upstream, now: number): void {
     upstream.inFlight = upstream.pending.count(now);
     upstream.breaker?.update(now);
-    const slowStart = this.options.balancer.slowStart;
+    const slowStart = this.#options.balancer.slowStart;
     const ramp = slowStartFactor(
       upstream.healthySince,
       now,
@@ -328,13 +330,13 @@ export class Fleet {
     if (kind === "open" || kind === "isolated") {
       this.#out(upstream, now, `breaker ${kind}: ${reason}`);
       // The streak that opened the breaker must not eject the upstream as well.
-      this.detector?.forgive(upstream.outlierIndex);
+      this.#detector?.forgive(upstream.outlierIndex);
     } else if (kind === "half-open") {
       // Judged afresh on its probe: the estimate from before it was taken out is stale.
       upstream.ewma.reset();
     } else if (
       reason === "probes-succeeded" &&
-      this.detector?.readmit(upstream.outlierIndex, now)
+      this.#detector?.readmit(upstream.outlierIndex, now)
     ) {
       // The probe ended the ejection too (`#readmitted` marked it up); nothing more is owed.
       upstream.probeDue = false;

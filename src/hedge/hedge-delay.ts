@@ -35,7 +35,7 @@ class Cached {
  */
 export class HedgeDelay {
   /** Latency over all upstreams (winning attempts, and abandoned primaries as lower bounds). */
-  readonly all = new LatencyHistogram();
+  readonly #all = new LatencyHistogram();
   readonly #fixed: number | undefined;
   readonly #adaptive: ResolvedHedgeOptions["delay"];
   readonly #perHistogram = new WeakMap<LatencyHistogram, Cached>();
@@ -63,14 +63,14 @@ export class HedgeDelay {
       }
       value = this.#read(histogram, cached, now);
     }
-    if (Number.isNaN(value)) value = this.#read(this.all, this.#allCached, now);
+    if (Number.isNaN(value)) value = this.#read(this.#all, this.#allCached, now);
     if (Number.isNaN(value)) return this.#adaptive.max;
     return Math.min(Math.max(value, this.#adaptive.min), this.#adaptive.max);
   }
 
   /** Records a latency (ms) in the fleet-wide histogram. */
   observe(ms: number, now: number): void {
-    this.all.record(ms, now);
+    this.#all.record(ms, now);
   }
 
   #read(histogram: LatencyHistogram, cached: Cached, now: number): number {
