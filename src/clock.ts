@@ -105,7 +105,7 @@ class SharedTimers {
       top !== undefined && top.due <= limit;
       top = this.#heap.peek()
     ) {
-      this.#heap.pop();
+      this.#heap.remove(top);
       if (!top.weak) this.#strong--;
       try {
         top.callback();

@@ -42,12 +42,6 @@ export class TimerHeap {
     this.#up(this.#items.push(timer) - 1);
   }
 
-  pop(): ManualTimer | undefined {
-    const top = this.#items[0];
-    if (top !== undefined) this.remove(top);
-    return top;
-  }
-
   /** Removes `timer` if it is in this heap; returns whether it was. */
   remove(timer: ManualTimer): boolean {
     const items = this.#items;
