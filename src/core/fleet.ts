@@ -93,7 +93,7 @@ export class Fleet {
     pool.onChange((added, removed) => {
       for (const upstream of removed) {
         // Its detector slot goes to a newcomer, and no late outcome of it may count anywhere.
-        this.#detector?.remove(upstream);
+        this.#detector?.remove(upstream.outlierIndex);
         upstream.outlierIndex = -1;
         upstream.outSince = Infinity;
       }

@@ -62,7 +62,6 @@ interface Host<K> {
 export class OutlierDetector<K = string> {
   readonly #hosts: (Host<K> | undefined)[] = [];
   readonly #free: number[] = [];
-  readonly #indices = new Map<K, number>();
   #ejected = 0;
   #nextEvaluation = NaN;
 
@@ -74,10 +73,8 @@ export class OutlierDetector<K = string> {
     this.#events = events;
   }
 
-  /** Adds a host (or returns the index it already has). Other hosts keep their state. */
+  /** Adds a host, in a free slot if there is one; returns its index. Others keep their state. */
   add(key: K): number {
-    const existing = this.#indices.get(key);
-    if (existing !== undefined) return existing;
     const index = this.#free.pop() ?? this.#hosts.length;
     this.#hosts[index] = {
       key,
@@ -89,17 +86,15 @@ export class OutlierDetector<K = string> {
       until: 0,
       timesEjected: 0,
     };
-    this.#indices.set(key, index);
     return index;
   }
 
-  /** Removes a host, silently even if ejected; returns whether it was there. */
-  remove(key: K): boolean {
-    const index = this.#indices.get(key);
-    if (index === undefined) return false;
-    if (this.#hosts[index]!.ejected) this.#ejected--;
+  /** Removes the host at `index`, silently even if ejected; returns whether it was there. */
+  remove(index: number): boolean {
+    const host = this.#hosts[index];
+    if (host === undefined) return false;
+    if (host.ejected) this.#ejected--;
     this.#hosts[index] = undefined;
-    this.#indices.delete(key);
     this.#free.push(index);
     return true;
   }
@@ -218,7 +213,7 @@ export class OutlierDetector<K = string> {
   }
 
   #maxEjected(): number {
-    const hosts = this.#indices.size;
+    const hosts = this.#hosts.length - this.#free.length;
     const percent = this.#options.maxEjectionPercent;
     if (hosts < 2 || percent === 0) return 0;
     return Math.max(1, Math.floor((hosts * percent) / 100 + 1e-9));
