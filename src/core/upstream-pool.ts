@@ -53,11 +53,10 @@ export class UpstreamPool {
    * `TypeError`: the client never calls anything but its upstreams.
    */
   resolveTarget(url: string): ResolvedTarget {
-    const first = url.charCodeAt(0);
-    if (first === 47 /* / */ && url.charCodeAt(1) !== 47) return { target: url, pinned: undefined };
     if (!SCHEME.test(url)) {
+      // A path: a network-path reference (`//host/x`) would leave the upstreams.
       if (url.startsWith("//")) throw notConfigured(url);
-      return { target: `/${url}`, pinned: undefined };
+      return { target: url.startsWith("/") ? url : `/${url}`, pinned: undefined };
     }
     return this.#match(url) ?? this.#match(normalise(url)) ?? throwNotConfigured(url);
   }
