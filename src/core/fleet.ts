@@ -142,7 +142,7 @@ export class Fleet {
     // An upstream whose open or ejection interval is over gets the next attempt, whatever its
     // estimate or weight says: it is out until a probe shows it healthy.
     if (probe !== undefined && !tried.includes(probe) && this.#take(call, probe, now)) return probe;
-    const last = tried.length > 0 ? tried[tried.length - 1] : undefined;
+    const last = tried.at(-1);
     // Untried first; then anything but the upstream that just failed; then (not for a hedge,
     // which goes apart from the others or not at all) anything.
     for (let pass = 0; pass < (busy === undefined ? 3 : 2); pass++) {
