@@ -27,7 +27,7 @@ export type UpstreamInput = string | { url: string; weight?: number };
  * @example
  * ```ts
  * const [a] = parseUpstreams(["https://a.internal/api"]);
- * a.resolve("/v1/users"); // → "https://a.internal/api/v1/users"
+ * const url = a.base + "/v1/users"; // → "https://a.internal/api/v1/users"
  * ```
  */
 export class Upstream implements BalancerCandidate {
@@ -87,11 +87,6 @@ export class Upstream implements BalancerCandidate {
     this.configuredWeight = weight;
     this.weight = weight;
     this.ewma = new PeakEwma();
-  }
-
-  /** The absolute URL for a target path that starts with `/` (or `?`). */
-  resolve(target: string): string {
-    return this.base + target;
   }
 }
 
