@@ -118,14 +118,15 @@ export function createClient(options: ClientOptions): Client {
   const events = new Emitter();
   const context = { random: resolved.random, events };
   const fleet = new Fleet(pool, resolved.fleet, clock, resolved.random, events);
-  const layers: Layer[] = [];
-  if (resolved.timeout.total !== Infinity) layers.push(deadline(resolved.timeout.total));
-  // The retry layer also runs for one attempt: it counts calls into the retry budget.
-  layers.push(retryResolved(resolved.retry, context));
+  // The retry layer also runs for one attempt: it counts calls into the retry budget. A
+  // timeout turned off (Infinity) leaves its layer with nothing to do.
+  const layers: Layer[] = [
+    deadline(resolved.timeout.total),
+    retryResolved(resolved.retry, context),
+  ];
   if (resolved.hedge !== false)
     layers.push(hedgeResolved(resolved.hedge, context, { fleet, on: resolved.retry.on }));
-  layers.push(balance(fleet), guard(fleet, context));
-  if (resolved.timeout.attempt !== Infinity) layers.push(timeout(resolved.timeout.attempt));
+  layers.push(balance(fleet), guard(fleet, context), timeout(resolved.timeout.attempt));
   const handler = pipeline(layers)(transport(resolved.fetch));
   const health: HealthSession | undefined = resolved.health?.attach({
     pool,
