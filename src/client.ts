@@ -209,13 +209,7 @@ export function createClient(options: ClientOptions): Client {
     },
     restoreBreakers(snapshot) {
       const value = snapshot as Partial<BreakersSnapshot> | null;
-      if (
-        value === null ||
-        typeof value !== "object" ||
-        value.v !== 1 ||
-        typeof value.breakers !== "object" ||
-        value.breakers === null
-      ) {
+      if (value?.v !== 1 || typeof value.breakers !== "object" || value.breakers === null) {
         throw new TypeError("breaker snapshot must be { v: 1, breakers: { [url]: snapshot } }");
       }
       const now = clock.now();
