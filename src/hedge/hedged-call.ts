@@ -60,8 +60,6 @@ class Leg {
  */
 export class HedgedCall {
   readonly #legs: Leg[] = [];
-  #inFlight = 0;
-  #hedges = 0;
   #delay = 0;
   #timer: unknown = undefined;
   #settled = false;
@@ -97,7 +95,6 @@ export class HedgedCall {
   #send(call: Call, now: number): void {
     const leg = new Leg(call, now);
     this.#legs.push(leg);
-    this.#inFlight++;
     let sent: Promise<Response>;
     try {
       sent = this.#shared.next(call);
@@ -113,7 +110,7 @@ export class HedgedCall {
   #arm(now: number): void {
     const scope = this.#call.scope;
     // Never schedule a hedge the deadline would not let through anyway.
-    if (this.#hedges >= this.#shared.max || now + this.#delay >= scope.deadline) return;
+    if (this.#legs.length > this.#shared.max || now + this.#delay >= scope.deadline) return;
     this.#timer = scope.clock.setTimeout(() => this.#elapsed(), this.#delay);
   }
 
@@ -129,7 +126,7 @@ export class HedgedCall {
   #hedge(reason: "delay" | "failure", now: number): boolean {
     const { max, budget, fleet, events } = this.#shared;
     const scope = this.#call.scope;
-    if (this.#hedges >= max || now >= scope.deadline || scope.callerAborted) return false;
+    if (this.#legs.length > max || now >= scope.deadline || scope.callerAborted) return false;
     if (budget !== undefined && budget.available(now) < 1) return false;
     const call = forAttempt(this.#call, scope.attempts + 1);
     if (fleet !== undefined) {
@@ -141,7 +138,6 @@ export class HedgedCall {
     }
     budget?.tryWithdraw(now);
     this.#clearTimer();
-    this.#hedges++;
     this.#send(call, now);
     const upstream = call.upstream;
     if (upstream !== undefined) upstream.hedges++;
@@ -160,7 +156,6 @@ export class HedgedCall {
 
   #responded(leg: Leg, response: Response): void {
     leg.done = true;
-    this.#inFlight--;
     if (this.#settled) {
       cancelBody(response?.body);
       return;
@@ -172,7 +167,6 @@ export class HedgedCall {
 
   #errored(leg: Leg, error: unknown): void {
     leg.done = true;
-    this.#inFlight--;
     if (this.#settled) return;
     if (this.#call.scope.callerAborted) {
       this.#finish();
@@ -199,7 +193,7 @@ export class HedgedCall {
       this.#failed = true;
     }
     if (retryable && this.#hedge("failure", now)) return;
-    if (this.#inFlight > 0) return;
+    if (this.#legs.some((leg) => !leg.done)) return;
     const failure = this.#failure;
     this.#failure = undefined;
     this.#finish();
