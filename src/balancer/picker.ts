@@ -28,7 +28,6 @@ export type BalancerName = (typeof BALANCER_NAMES)[number];
  * ```
  */
 export interface Picker {
-  readonly name: BalancerName;
   /**
    * Whether traffic shares follow weights in proportion (round robin, random). The others
    * (p2c, least-request) turn a weight into a cost, which moves shares far more than in
@@ -45,10 +44,10 @@ export interface Picker {
 
 // Shared by every client: pickers keep no state of their own.
 const PICKERS: Readonly<Record<BalancerName, Picker>> = {
-  p2c: { name: "p2c", proportional: false, pick: pickP2C },
-  "round-robin": { name: "round-robin", proportional: true, pick: pickSmoothWeightedRoundRobin },
-  random: { name: "random", proportional: true, pick: pickWeightedRandom },
-  "least-request": { name: "least-request", proportional: false, pick: pickLeastRequest },
+  p2c: { proportional: false, pick: pickP2C },
+  "round-robin": { proportional: true, pick: pickSmoothWeightedRoundRobin },
+  random: { proportional: true, pick: pickWeightedRandom },
+  "least-request": { proportional: false, pick: pickLeastRequest },
 };
 
 /**
