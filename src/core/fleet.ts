@@ -220,10 +220,10 @@ export class Fleet {
   stateOf(upstream: Upstream, now: number): "up" | "ejected" | BreakerState["kind"] {
     const kind = upstream.breaker?.kind;
     if (kind !== undefined && kind !== "closed") return kind;
-    return this.isEjected(upstream, now) ? "ejected" : "up";
+    return this.#isEjected(upstream, now) ? "ejected" : "up";
   }
 
-  isEjected(upstream: Upstream, now: number): boolean {
+  #isEjected(upstream: Upstream, now: number): boolean {
     return (
       this.#detector !== undefined &&
       upstream.outlierIndex !== -1 &&
@@ -280,7 +280,7 @@ export class Fleet {
     if (breaker !== undefined && breaker.kind !== "closed") return breaker.peek(now);
     return (
       panic ||
-      (!this.isEjected(upstream, now) &&
+      (!this.#isEjected(upstream, now) &&
         (remote === REMOTE_NONE || (remote === REMOTE_TRICKLE && upstream.inFlight === 0)))
     );
   }
@@ -340,7 +340,7 @@ export class Fleet {
     ) {
       // The probe ended the ejection too (`#readmitted` marked it up); nothing more is owed.
       upstream.probeDue = false;
-    } else if (!this.isEjected(upstream, now)) {
+    } else if (!this.#isEjected(upstream, now)) {
       this.#backUp(upstream, now);
     }
     if (this.#events.has("breaker")) {
