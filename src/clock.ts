@@ -32,11 +32,8 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-const hasPerformance =
-  typeof performance !== "undefined" &&
-  typeof performance.now === "function" &&
-  typeof performance.timeOrigin === "number" &&
-  performance.timeOrigin > 0;
+// A high-resolution clock with an origin to add to it (a runtime may report 0).
+const hasPerformance = (globalThis.performance?.timeOrigin ?? 0) > 0;
 
 // `performance.timeOrigin` is a getter that costs more than `performance.now()` itself.
 const origin = hasPerformance ? performance.timeOrigin : 0;
