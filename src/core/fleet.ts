@@ -9,7 +9,7 @@ import type { ResolvedBreakerOptions } from "../guard/breaker-options";
 import type { BreakerState } from "../guard/breaker-state";
 import { CircuitBreaker } from "../guard/circuit-breaker";
 import { type Classification, type Classifier, classify } from "../guard/classify";
-import { OutlierDetector } from "../guard/outlier-detector";
+import { OutlierDetector, type OutlierEvents } from "../guard/outlier-detector";
 import type { ResolvedOutlierOptions } from "../guard/outlier-options";
 import { panicMode } from "../guard/panic-mode";
 import { REJECT } from "../guard/permit";
@@ -52,7 +52,7 @@ export interface FleetOptions {
  * fleet.record(call, upstream, { status: 200 }, 12, clock.now());
  * ```
  */
-export class Fleet {
+export class Fleet implements OutlierEvents<Upstream> {
   /** Told every recorded outcome (the health source's reports); set by `createClient`. */
   observer: Pick<HealthSession, "record"> | undefined;
   readonly #picker: Picker;
@@ -83,10 +83,7 @@ export class Fleet {
     this.#thin = !this.#picker.proportional;
     this.#classify = options.breaker === false ? classify : options.breaker.classify;
     if (options.outlier !== false) {
-      this.#detector = new OutlierDetector<Upstream>(options.outlier, {
-        onEject: (upstream, reason, until, at) => this.#ejected(upstream, reason, until, at),
-        onReadmit: (upstream, at) => this.#readmitted(upstream, at),
-      });
+      this.#detector = new OutlierDetector<Upstream>(options.outlier, this);
     }
     // Upstreams present from the start take a full share at once; ones added later ramp up.
     for (const upstream of pool.list) this.#attach(upstream, -Infinity);
@@ -338,7 +335,7 @@ export class Fleet {
       reason === "probes-succeeded" &&
       this.#detector?.readmit(upstream.outlierIndex, now)
     ) {
-      // The probe ended the ejection too (`#readmitted` marked it up); nothing more is owed.
+      // The probe ended the ejection too (`onReadmit` marked it up); nothing more is owed.
       upstream.probeDue = false;
     } else if (!this.#isEjected(upstream, now)) {
       this.#backUp(upstream, now);
@@ -355,7 +352,8 @@ export class Fleet {
     }
   }
 
-  #ejected(upstream: Upstream, reason: string, until: number, now: number): void {
+  /** The outlier detector ejected `upstream`. */
+  onEject(upstream: Upstream, reason: string, until: number, now: number): void {
     this.#out(upstream, now, `ejected: ${reason}`);
     // The streak that ejected it must not open its breaker as well.
     upstream.breaker?.clearCounts();
@@ -363,7 +361,8 @@ export class Fleet {
       this.#events.emit("eject", { upstream: upstream.base, reason, until, at: now });
   }
 
-  #readmitted(upstream: Upstream, now: number): void {
+  /** The outlier detector readmitted `upstream`. */
+  onReadmit(upstream: Upstream, now: number): void {
     const breaker = upstream.breaker;
     if (breaker === undefined || breaker.kind === "closed") {
       // Back by time: the next pick probes it, judged afresh rather than on its old estimate.
