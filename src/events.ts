@@ -156,7 +156,7 @@ export class Emitter implements EventSink {
     listener: (event: ClientEventMap[K]) => void,
   ): () => void {
     if (typeof listener !== "function") {
-      throw new TypeError(`listener for "${String(name)}" must be a function`);
+      throw new TypeError(`listener for "${name}" must be a function`);
     }
     const list = (this.#listeners[name] ?? []) as Array<(event: ClientEventMap[K]) => void>;
     // Copy on write: a listener that unsubscribes during emit does not disturb the loop.

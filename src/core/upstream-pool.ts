@@ -15,7 +15,7 @@ import { parseUpstreams, type Upstream, type UpstreamInput } from "./upstream";
 export class UpstreamPool {
   /** The current list; replaced (never mutated) by {@link set}, so a pick in progress sees one list. */
   list: readonly Upstream[];
-  readonly #listeners: Array<(added: Upstream[], removed: Upstream[]) => void> = [];
+  #listener: ((added: Upstream[], removed: Upstream[]) => void) | undefined;
 
   constructor(inputs: readonly UpstreamInput[]) {
     this.list = parseUpstreams(inputs);
@@ -38,12 +38,12 @@ export class UpstreamPool {
     });
     this.list = next;
     const removed = [...byBase.values()];
-    for (const listener of this.#listeners) listener(added, removed);
+    this.#listener?.(added, removed);
   }
 
-  /** Called after every {@link set} with the upstreams added and removed. */
+  /** Sets what is called after every {@link set} with the upstreams added and removed (the fleet). */
   onChange(listener: (added: Upstream[], removed: Upstream[]) => void): void {
-    this.#listeners.push(listener);
+    this.#listener = listener;
   }
 
   /**
