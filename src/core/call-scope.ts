@@ -180,7 +180,6 @@ export class CallScope {
    * the work can stop. For waits outside any attempt, such as buffering a request body.
    */
   within<T>(work: Promise<T>, cancel: (reason: unknown) => void): Promise<T> {
-    if (this.callerSignal === undefined && this.deadline === Infinity) return work;
     return this.#wait(work, this.deadline - this.clock.now(), cancel);
   }
 
