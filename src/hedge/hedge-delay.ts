@@ -38,8 +38,7 @@ export class HedgeDelay {
   readonly #all = new LatencyHistogram();
   readonly #fixed: number | undefined;
   readonly #adaptive: ResolvedHedgeOptions["delay"];
-  readonly #perHistogram = new WeakMap<LatencyHistogram, Cached>();
-  readonly #allCached = new Cached();
+  readonly #cache = new WeakMap<LatencyHistogram, Cached>();
 
   constructor(options: ResolvedHedgeOptions) {
     this.#fixed = options.fixedDelay;
@@ -54,16 +53,8 @@ export class HedgeDelay {
   /** The delay in ms for an attempt to the upstream whose latency `histogram` holds. */
   delayFor(histogram: LatencyHistogram | undefined, now: number): number {
     if (this.#fixed !== undefined) return this.#fixed;
-    let value = NaN;
-    if (histogram !== undefined) {
-      let cached = this.#perHistogram.get(histogram);
-      if (cached === undefined) {
-        cached = new Cached();
-        this.#perHistogram.set(histogram, cached);
-      }
-      value = this.#read(histogram, cached, now);
-    }
-    if (Number.isNaN(value)) value = this.#read(this.#all, this.#allCached, now);
+    let value = histogram === undefined ? NaN : this.#read(histogram, now);
+    if (Number.isNaN(value)) value = this.#read(this.#all, now);
     if (Number.isNaN(value)) return this.#adaptive.max;
     return Math.min(Math.max(value, this.#adaptive.min), this.#adaptive.max);
   }
@@ -73,7 +64,12 @@ export class HedgeDelay {
     this.#all.record(ms, now);
   }
 
-  #read(histogram: LatencyHistogram, cached: Cached, now: number): number {
+  #read(histogram: LatencyHistogram, now: number): number {
+    let cached = this.#cache.get(histogram);
+    if (cached === undefined) {
+      cached = new Cached();
+      this.#cache.set(histogram, cached);
+    }
     const count = histogram.count(now);
     const fresh =
       now - cached.at < REFRESH_MS &&
