@@ -117,10 +117,10 @@ class SharedTimers {
   }
 
   #arm(due: number): void {
-    const armed = this.#armed;
     // Already armed early enough, the timer fires, finds this entry not yet due, re-arms.
-    if (armed === undefined || due < this.#armedAt) {
-      if (armed !== undefined) globalThis.clearTimeout(armed);
+    // Unarmed, #armedAt is Infinity (and clearing no timer does nothing).
+    if (due < this.#armedAt) {
+      globalThis.clearTimeout(this.#armed);
       this.#armedAt = due;
       this.#armed = globalThis.setTimeout(this.#fire, Math.max(0, due - now()));
     }
