@@ -79,17 +79,17 @@ export const MIN_SAMPLE_WEIGHT = 1 / 8;
  */
 export class PeakEwma {
   /** Decay window `tau` in ms. */
-  readonly decay: number;
+  readonly #decay: number;
   /** The value reported before the first observation. */
-  readonly initial: number;
+  readonly #initial: number;
   #estimate: number;
   #stamp = 0;
   #observed = false;
 
   constructor(options?: PeakEwmaOptions) {
     const { decay, initial } = sectionOption("ewma", options, EWMA_FIELDS);
-    this.decay = decay;
-    this.initial = initial;
+    this.#decay = decay;
+    this.#initial = initial;
     this.#estimate = initial;
   }
 
@@ -127,7 +127,7 @@ export class PeakEwma {
       this.#estimate = sample;
     } else {
       const elapsed = now - this.#stamp;
-      const keep = (elapsed > 0 ? Math.exp(-elapsed / this.decay) : 1) * (1 - MIN_SAMPLE_WEIGHT);
+      const keep = (elapsed > 0 ? Math.exp(-elapsed / this.#decay) : 1) * (1 - MIN_SAMPLE_WEIGHT);
       this.#estimate = this.#estimate * keep + sample * (1 - keep);
     }
     if (now > this.#stamp) this.#stamp = now;
@@ -143,9 +143,9 @@ export class PeakEwma {
    * ```
    */
   valueAt(now: number): number {
-    if (!this.#observed) return this.initial;
+    if (!this.#observed) return this.#initial;
     const idle = now - this.#stamp;
-    return idle > 0 ? this.#estimate * Math.exp(-idle / this.decay) : this.#estimate;
+    return idle > 0 ? this.#estimate * Math.exp(-idle / this.#decay) : this.#estimate;
   }
 
   /**
@@ -159,7 +159,7 @@ export class PeakEwma {
    */
   reset(): void {
     this.#observed = false;
-    this.#estimate = this.initial;
+    this.#estimate = this.#initial;
     this.#stamp = 0;
   }
 }
