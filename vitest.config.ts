@@ -61,7 +61,7 @@ export default defineConfig({
       },
       {
         // The packaged client in Node 20/22, Deno, Bun and Chromium (one shared scenario
-        // against local upstreams), the npm tarball, jsr.json, bundle size, README examples.
+        // against local upstreams), the npm tarball, jsr.json, bundle size, the examples in README.md and docs/.
         // globalSetup builds dist/, packs it and installs the tarball into a temp project.
         test: {
           name: "e2e",

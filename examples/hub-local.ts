@@ -111,6 +111,8 @@ export async function startLocalHub(options: LocalHubOptions = {}): Promise<Loca
     mf = new Miniflare({
       modules: [{ type: "ESModule", path: "index.js", contents: script }],
       compatibilityDate,
+      // Never download Cloudflare's `request.cf` object: local runs stay on loopback (offline too).
+      cf: false,
       durableObjects: { HUB: { className: "HealthHub", useSQLite: true } },
       durableObjectsPersist: dir,
       bindings: {

@@ -32,11 +32,8 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-const hasPerformance =
-  typeof performance !== "undefined" &&
-  typeof performance.now === "function" &&
-  typeof performance.timeOrigin === "number" &&
-  performance.timeOrigin > 0;
+// A high-resolution clock with an origin to add to it (a runtime may report 0).
+const hasPerformance = (globalThis.performance?.timeOrigin ?? 0) > 0;
 
 // `performance.timeOrigin` is a getter that costs more than `performance.now()` itself.
 const origin = hasPerformance ? performance.timeOrigin : 0;
@@ -105,7 +102,7 @@ class SharedTimers {
       top !== undefined && top.due <= limit;
       top = this.#heap.peek()
     ) {
-      this.#heap.pop();
+      this.#heap.remove(top);
       if (!top.weak) this.#strong--;
       try {
         top.callback();
@@ -120,10 +117,10 @@ class SharedTimers {
   }
 
   #arm(due: number): void {
-    const armed = this.#armed;
     // Already armed early enough, the timer fires, finds this entry not yet due, re-arms.
-    if (armed === undefined || due < this.#armedAt) {
-      if (armed !== undefined) globalThis.clearTimeout(armed);
+    // Unarmed, #armedAt is Infinity (and clearing no timer does nothing).
+    if (due < this.#armedAt) {
+      globalThis.clearTimeout(this.#armed);
       this.#armedAt = due;
       // Runtimes read a delay as a 32-bit int: one over 2³¹−1 ms would fire at once (or after
       // 1 ms) and re-arm until due. Capped below that, it fires early, finds nothing due and

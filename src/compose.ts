@@ -54,7 +54,7 @@ export function composeWith(
   return function fetchComposed(input, init) {
     let call: Call;
     try {
-      call = createCall(input, init, clock, absoluteTarget);
+      call = createCall(input, init, clock);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -89,8 +89,4 @@ export async function run(handler: Handler, call: Call, settled?: () => void): P
   } finally {
     settled?.();
   }
-}
-
-function absoluteTarget(url: string): { target: string; pinned: undefined } {
-  return { target: url, pinned: undefined };
 }

@@ -74,7 +74,7 @@ export const HUB_DEFAULTS = {
 } as const;
 
 /**
- * How the hub judges passive reports (see the README, "What it decides, and from what").
+ * How the hub judges passive reports (see docs/hub.md, "What it decides, and from what").
  *
  * Counts are summed per location in `bucketMs` buckets over a sliding `windowMs`. Answers
  * (`successes`, `failures`) judge the upstream: a location is failing on answers once

@@ -13,8 +13,8 @@ import type { Refusal } from "./objects/health-hub";
 
 /**
  * The health hub Worker: routing, auth, limits and validation, then one typed RPC call
- * into the service's `HealthHub` Durable Object. The API is described in the README ("Health
- * hub") and its wire types in `src/protocol.ts`.
+ * into the service's `HealthHub` Durable Object. The API is described in docs/hub.md ("API")
+ * and its wire types in `src/protocol.ts`.
  */
 
 const SERVICE = "/v1/services/:service";

@@ -91,9 +91,9 @@ export class CallScope {
     return this.#reason;
   }
 
-  /** Milliseconds left until the deadline (may be ≤ 0, or `Infinity`). */
-  remaining(now: number): number {
-    return this.deadline - now;
+  /** The total timeout's error, naming the upstreams tried (made only once it is thrown). */
+  expired(upstreams: readonly string[]): TimeoutError {
+    return new TimeoutError("total", this.totalTimeout, this.attempts, upstreams);
   }
 
   /**
@@ -180,7 +180,6 @@ export class CallScope {
    * the work can stop. For waits outside any attempt, such as buffering a request body.
    */
   within<T>(work: Promise<T>, cancel: (reason: unknown) => void): Promise<T> {
-    if (this.callerSignal === undefined && this.deadline === Infinity) return work;
     return this.#wait(work, this.deadline - this.clock.now(), cancel);
   }
 
@@ -209,9 +208,10 @@ export class CallScope {
       };
       if (this.callerAborted) return item.abort(this.abortReason);
       if (ms !== Infinity) {
-        const expire = () => new TimeoutError("total", this.totalTimeout, this.attempts, []);
         timer = this.clock.setTimeout(
-          work === undefined ? () => done(resolve as () => void) : () => item.abort(expire()),
+          work === undefined
+            ? () => done(resolve as () => void)
+            : () => item.abort(this.expired([])),
           Math.max(0, ms),
         );
       }

@@ -51,6 +51,7 @@ function isPath(url: string): boolean {
  * taken apart into `(url, init)` once, every field it has kept; `init` members that are
  * `undefined` are ignored, as `fetch` ignores them. Any other input object is stringified,
  * as `fetch` does. A `signal` that is not an `AbortSignal` is a `TypeError`, as with `fetch`.
+ * Without `resolveTarget` (a pipeline with no balancer) the URL is the target as it is.
  *
  * @example
  * ```ts
@@ -61,25 +62,24 @@ export function createCall(
   input: string | URL | Request,
   init: ResilientRequestInit | undefined,
   clock: Clock,
-  resolveTarget: TargetResolver,
+  resolveTarget?: TargetResolver,
 ): Call {
   let url: string;
   let base: ResilientRequestInit | undefined = init;
   if (typeof input === "string") {
     url = input;
-  } else if (input instanceof URL) {
-    url = input.href;
   } else if (input == null) {
     throw new TypeError(`fetch input must be a string, URL or Request, got ${input}`);
   } else if (isRequest(input)) {
     url = input.url;
     base = fromRequest(input, init);
   } else {
+    // A URL, or any object that stringifies to one, as `fetch` takes it.
     url = `${input as object}`;
   }
   let target = url;
   let pinned: Upstream | undefined;
-  if (!isPath(url)) ({ target, pinned } = resolveTarget(url));
+  if (resolveTarget !== undefined && !isPath(url)) ({ target, pinned } = resolveTarget(url));
   let requestInit: RequestInit = base ?? EMPTY_INIT;
   let signal: AbortSignal | undefined;
   let optIn: boolean | undefined;
@@ -111,7 +111,7 @@ export function createCall(
     attemptTimeout: Infinity,
     abortable: false,
     handle: undefined,
-    sentAt: Number.NaN,
+    sentAt: NaN,
     permit: 0,
     abandoned: false,
   };

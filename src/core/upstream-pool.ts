@@ -15,7 +15,7 @@ import { parseUpstreams, type Upstream, type UpstreamInput } from "./upstream";
 export class UpstreamPool {
   /** The current list; replaced (never mutated) by {@link set}, so a pick in progress sees one list. */
   list: readonly Upstream[];
-  readonly #listeners: Array<(added: Upstream[], removed: Upstream[]) => void> = [];
+  #listener: ((added: Upstream[], removed: Upstream[]) => void) | undefined;
 
   constructor(inputs: readonly UpstreamInput[]) {
     this.list = parseUpstreams(inputs);
@@ -38,12 +38,12 @@ export class UpstreamPool {
     });
     this.list = next;
     const removed = [...byBase.values()];
-    for (const listener of this.#listeners) listener(added, removed);
+    this.#listener?.(added, removed);
   }
 
-  /** Called after every {@link set} with the upstreams added and removed. */
+  /** Sets what is called after every {@link set} with the upstreams added and removed (the fleet). */
   onChange(listener: (added: Upstream[], removed: Upstream[]) => void): void {
-    this.#listeners.push(listener);
+    this.#listener = listener;
   }
 
   /**
@@ -53,23 +53,25 @@ export class UpstreamPool {
    * `TypeError`: the client never calls anything but its upstreams.
    */
   resolveTarget(url: string): ResolvedTarget {
-    const first = url.charCodeAt(0);
-    if (first === 47 /* / */ && url.charCodeAt(1) !== 47) return { target: url, pinned: undefined };
-    if (!SCHEME.test(url)) {
-      if (url.startsWith("//")) throw notConfigured(url);
-      return { target: `/${url}`, pinned: undefined };
+    // A path, unless it is a network-path reference (`//host/x`), which would leave the upstreams.
+    if (!SCHEME.test(url) && !url.startsWith("//")) {
+      return { target: url.startsWith("/") ? url : `/${url}`, pinned: undefined };
     }
-    return this.#match(url) ?? this.#match(normalise(url)) ?? throwNotConfigured(url);
+    const resolved = this.#match(url) ?? this.#match(normalise(url));
+    if (resolved === undefined) {
+      throw new TypeError(
+        `${url} is not under a configured upstream; pass a path such as "/v1/items" or a URL under one of the upstreams`,
+      );
+    }
+    return resolved;
   }
 
   #match(url: string): ResolvedTarget | undefined {
     for (const upstream of this.list) {
-      const base = upstream.base;
-      if (url.startsWith(base)) {
-        const rest = url.slice(base.length);
-        if (rest === "") return { target: "/", pinned: upstream };
-        const next = rest.charCodeAt(0);
-        if (next === 47 || next === 63 || next === 35) return { target: rest, pinned: upstream };
+      // Under the base: the base itself, or a path, query or fragment of it.
+      const rest = url.slice(upstream.base.length);
+      if (url.startsWith(upstream.base) && /^([/?#]|$)/.test(rest)) {
+        return { target: rest || "/", pinned: upstream };
       }
     }
     return undefined;
@@ -87,14 +89,4 @@ function normalise(url: string): string {
   } catch {
     return url;
   }
-}
-
-function throwNotConfigured(url: string): never {
-  throw notConfigured(url);
-}
-
-function notConfigured(url: string): TypeError {
-  return new TypeError(
-    `${url} is not under a configured upstream; pass a path such as "/v1/items" or a URL under one of the upstreams`,
-  );
 }

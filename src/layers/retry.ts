@@ -1,8 +1,7 @@
 import { triedUrls } from "../core/attempt";
-import { discardBody } from "../core/discard-body";
+import { cancelBody } from "../core/discard-body";
 import { isFinalError } from "../core/is-final-error";
 import { type LayerContext, resolveLayerContext } from "../core/layer-context";
-import { isStream, refusalOf } from "../core/refusal";
 import { BudgetExhaustedError } from "../errors/budget-exhausted-error";
 import type { GiveUpEvent } from "../events";
 import { backoffDelay } from "../retry/backoff";
@@ -55,22 +54,7 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
       budget?.deposit(scope.started);
       if (attempts === 1) return next(call);
       if (call.idempotent && call.init.body != null) {
-        // Buffering hides a stream from fetch: first let the runtime judge it as fetch would
-        // (no `duplex`, a body on a GET).
-        const refused = isStream(call.init.body) ? refusalOf(LOCAL, call.init) : undefined;
-        if (refused !== undefined) {
-          scope.refuse(refused, false);
-          throw refused;
-        }
-        let cancel: (reason: unknown) => void = () => {};
-        const prepared = await scope.within(
-          replayableBody(call.init.body, bodyLimit, (stop) => {
-            cancel = stop;
-          }),
-          (reason) => cancel(reason),
-        );
-        if (prepared.body !== call.init.body) call.init = withBody(call.init, prepared.body);
-        call.replayable = prepared.replayable;
+        call.replayable = await replayableBody(call, bodyLimit);
       }
       let previousDelay = 0;
       let current = call;
@@ -99,7 +83,22 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
           else if (now + delay >= scope.deadline) giveUp = "deadline";
           else if (budget !== undefined && !budget.tryWithdraw(now)) giveUp = "budget";
         }
-        if (giveUp !== undefined) return finish(current, response, error, giveUp);
+        if (giveUp !== undefined) {
+          if (events.has("giveup")) {
+            events.emit("giveup", {
+              attempt,
+              method: call.method,
+              upstream: current.upstream?.base,
+              reason: giveUp,
+              status: response?.status,
+              error,
+            });
+          }
+          if (response !== undefined) return response;
+          throw giveUp === "budget"
+            ? new BudgetExhaustedError(scope.attempts, triedUrls(current), { cause: error })
+            : error;
+        }
         if (events.has("retry")) {
           events.emit("retry", {
             attempt: attempt + 1,
@@ -112,44 +111,13 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
             retryAfterMs: retryAfter,
           });
         }
-        discardBody(response);
+        cancelBody(response?.body);
         if (delay > 0) await scope.sleep(delay);
         previousDelay = delay;
         current = forAttempt(call, attempt + 1);
       }
     }
 
-    function finish(
-      call: Call,
-      response: Response | undefined,
-      error: unknown,
-      reason: GiveUpEvent["reason"],
-    ): Response {
-      if (events.has("giveup")) {
-        events.emit("giveup", {
-          attempt: call.attempt,
-          method: call.method,
-          upstream: call.upstream?.base,
-          reason,
-          status: response?.status,
-          error,
-        });
-      }
-      if (response !== undefined) return response;
-      if (reason === "budget") {
-        throw new BudgetExhaustedError(call.scope.attempts, triedUrls(call), { cause: error });
-      }
-      throw error;
-    }
-
     return retry;
   };
-}
-
-const LOCAL = "http://localhost/";
-
-function withBody(init: RequestInit, body: BodyInit | null | undefined): RequestInit {
-  const copy: RequestInit & { duplex?: string } = { ...init, body };
-  if (!(body instanceof ReadableStream)) delete copy.duplex;
-  return copy;
 }

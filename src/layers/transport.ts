@@ -1,6 +1,5 @@
 import { Attempt, triedUrls } from "../core/attempt";
 import { judgeFailure } from "../core/refusal";
-import { TimeoutError } from "../errors/timeout-error";
 import type { Call, FetchLike, Handler } from "../types";
 
 /**
@@ -28,12 +27,8 @@ export function transport(fetch?: FetchLike): Handler {
     const remaining =
       scope.deadline === Infinity
         ? scope.deadline
-        : scope.remaining(Number.isNaN(call.sentAt) ? scope.clock.now() : call.sentAt);
-    if (remaining <= 0) {
-      return Promise.reject(
-        new TimeoutError("total", scope.totalTimeout, scope.attempts, triedUrls(call)),
-      );
-    }
+        : scope.deadline - (Number.isNaN(call.sentAt) ? scope.clock.now() : call.sentAt);
+    if (remaining <= 0) return Promise.reject(scope.expired(triedUrls(call)));
     scope.attempts++;
     const byAttempt = call.attemptTimeout <= remaining;
     const limitMs = byAttempt ? call.attemptTimeout : remaining;

@@ -216,7 +216,7 @@ export class ManualClock implements Clock {
   #fireNextDue(limit: number): boolean {
     const top = this.#timers.peek();
     if (top === undefined || top.due > limit) return false;
-    this.#timers.pop();
+    this.#timers.remove(top);
     if (top.weak) this.#weak--;
     if (top.due > this.#now) this.#now = top.due;
     top.callback();
