@@ -35,6 +35,14 @@ export default defineConfig({
           name: "node",
           include: ["src/**/*.test.ts", "test/node/**/*.test.ts"],
           environment: "node",
+          // The client chaos suite's calls per mode and seed: a short run in `npm test`, a
+          // long one in `npm run test:chaos` (CHAOS_RUNS), replayable with CHAOS_SEED.
+          provide: {
+            chaos: {
+              runs: Number(process.env.CHAOS_RUNS ?? 200),
+              seed: Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31)),
+            },
+          },
         },
       },
       {
@@ -71,7 +79,7 @@ export default defineConfig({
       },
       {
         // The packaged client in Node 20/22, Deno, Bun and Chromium (one shared scenario
-        // against local upstreams), the npm tarball, jsr.json, bundle size, README examples.
+        // against local upstreams), the npm tarball, jsr.json, bundle size, the examples in README.md and docs/.
         // globalSetup builds dist/, packs it and installs the tarball into a temp project.
         test: {
           name: "e2e",
@@ -105,5 +113,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** Requests per endpoint and the seed of the hub abuse suite (test/worker/abuse.test.ts). */
     abuse: { runs: number; seed: number };
+    /** Calls per fault mode and the seed of the client chaos suite (test/node/chaos/). */
+    chaos: { runs: number; seed: number };
   }
 }

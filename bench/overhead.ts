@@ -4,6 +4,11 @@
  * rows for `fetch` given an AbortSignal, which is what any per-attempt timeout costs undici).
  *
  *   npm run bench:overhead
+ *   BASELINE=../other-checkout/src/index.ts npm run bench:overhead   # before/after rows
+ *
+ * With `BASELINE`, the client rows are measured a second time with the client of another
+ * checkout (e.g. `git archive main src | tar -x -C /tmp/base`), interleaved in the same run,
+ * so a change's cost is read side by side rather than across runs on a noisy machine.
  *
  * Rows are measured in interleaved rounds, in CPU time, and the median round is reported, so
  * a noisy neighbour hurts every row alike. Not part of `npm test`.
@@ -20,8 +25,21 @@ import {
   wrap,
 } from "cockatiel";
 import CircuitBreaker from "opossum";
-import { createClient } from "../src/index";
+import { type Client, type ClientOptions, createClient } from "../src/index";
 import { fmt, median, printTable } from "./table";
+
+type CreateClient = (options: ClientOptions) => Client;
+const baseline: CreateClient | undefined =
+  process.env.BASELINE === undefined
+    ? undefined
+    : ((await import(process.env.BASELINE)) as { createClient: CreateClient }).createClient;
+
+/** The same row for this checkout and, with BASELINE, for the baseline one. */
+function bothClients<T>(name: string, make: (create: CreateClient) => T): Array<[string, T]> {
+  const rows: Array<[string, T]> = [[name, make(createClient)]];
+  if (baseline !== undefined) rows.push([`${name} (baseline)`, make(baseline)]);
+  return rows;
+}
 
 const CALLS = Number(process.env.CALLS ?? 200_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -31,10 +49,13 @@ const upstreams = ["http://a.internal", "http://b.internal", "http://c.internal"
 const shared = new Response(null, { status: 200 });
 const memoryFetch = async (_input: string | URL | Request, _init?: RequestInit) => shared;
 
-const client = createClient({ upstreams, fetch: memoryFetch });
-// Hedging on with its defaults; the in-memory transport answers before any hedge delay, so
-// this row is the cost of the hedge layer's bookkeeping (group, timer set and cleared).
-const hedgedClient = createClient({ upstreams, fetch: memoryFetch, hedge: {} });
+// As `fetch` does: reads `init.signal`, so the attempt's AbortController and signal are made.
+const signalFetch = async (_input: string | URL | Request, init?: RequestInit) => {
+  init?.signal;
+  return shared;
+};
+// An app-wide signal every call passes (e.g. a shutdown signal).
+const shutdown = new AbortController().signal;
 const cockatielPolicy = wrap(
   retry(handleAll, { maxAttempts: 2, backoff: new ExponentialBackoff() }),
   circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) }),
@@ -44,8 +65,24 @@ const opossum = new CircuitBreaker(memoryFetch, {});
 
 const rows: Array<[string, () => Promise<unknown>]> = [
   ["bare transport call", () => memoryFetch("http://a.internal/x")],
-  ["resilient-fetch default pipeline, 3 upstreams", () => client.fetch("/x")],
-  ["client with hedging configured (never fires)", () => hedgedClient.fetch("/x")],
+  ...bothClients("resilient-fetch default pipeline, 3 upstreams", (create) => {
+    const client = create({ upstreams, fetch: memoryFetch });
+    return () => client.fetch("/x");
+  }),
+  // Hedging on with its defaults; the in-memory transport answers before any hedge delay, so
+  // this row is the cost of the hedge layer's bookkeeping (group, timer set and cleared).
+  ...bothClients("client with hedging configured (never fires)", (create) => {
+    const client = create({ upstreams, fetch: memoryFetch, hedge: {} });
+    return () => client.fetch("/x");
+  }),
+  ...bothClients("default pipeline, transport reads init.signal", (create) => {
+    const client = create({ upstreams, fetch: signalFetch });
+    return () => client.fetch("/x");
+  }),
+  ...bothClients("default pipeline, one long-lived caller signal", (create) => {
+    const client = create({ upstreams, fetch: memoryFetch });
+    return () => client.fetch("/x", { signal: shutdown });
+  }),
   [
     "cockatiel wrap(retry, circuitBreaker, timeout)",
     () => cockatielPolicy.execute(() => memoryFetch("http://a.internal/x")),
@@ -84,10 +121,12 @@ async function heapGrowth(): Promise<number> {
 }
 
 // The server runs in a child process, so its work is not counted in this process's CPU time
-// and does not compete with the caller for the event loop.
+// and does not compete with the caller for the event loop. It exits when its stdin closes,
+// so an interrupted bench leaves no server behind.
 const SERVER = `const s = require("http").createServer((q, r) => r.end("ok"));
 s.keepAliveTimeout = 5000;
-s.listen(0, "127.0.0.1", () => console.log(s.address().port));`;
+s.listen(0, "127.0.0.1", () => console.log(s.address().port));
+process.stdin.on("end", () => process.exit(0)).resume();`;
 
 interface Throughput {
   name: string;
@@ -98,13 +137,17 @@ interface Throughput {
 }
 
 async function throughput(): Promise<Throughput[]> {
-  const server = spawn(process.execPath, ["-e", SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  const server = spawn(process.execPath, ["-e", SERVER], { stdio: ["pipe", "pipe", "inherit"] });
   const port = await new Promise<string>((resolve) =>
     server.stdout!.once("data", (data) => resolve(String(data).trim())),
   );
   const base = `http://127.0.0.1:${port}`;
-  const real = createClient({ upstreams: [base] });
-  const untimed = createClient({ upstreams: [base], timeout: false });
+  const clients: Client[] = [];
+  const client = (create: CreateClient, options: Partial<ClientOptions> = {}) => {
+    const made = create({ upstreams: [base], ...options });
+    clients.push(made);
+    return made;
+  };
   const concurrency = 64;
   const perRun = 10_000;
   // A timeout on `fetch` means an AbortSignal, and undici's work for a signal (a listener, a
@@ -120,8 +163,18 @@ async function throughput(): Promise<Throughput[]> {
       "fetch + AbortSignal.timeout(10_000)",
       () => fetch(`${base}/x`, { signal: AbortSignal.timeout(10_000) }),
     ],
-    ["resilient-fetch client (defaults)", () => real.fetch("/x")],
-    ["resilient-fetch client, timeout: false", () => untimed.fetch("/x")],
+    ...bothClients("resilient-fetch client (defaults)", (create) => {
+      const real = client(create);
+      return () => real.fetch("/x");
+    }),
+    ...bothClients("resilient-fetch client, timeout: false", (create) => {
+      const untimed = client(create, { timeout: false });
+      return () => untimed.fetch("/x");
+    }),
+    ...bothClients("client (defaults), one long-lived caller signal", (create) => {
+      const real = client(create);
+      return () => real.fetch("/x", { signal: shutdown });
+    }),
   ];
   async function drive(call: () => Promise<Response>): Promise<[number, number]> {
     let next = 0;
@@ -144,7 +197,7 @@ async function throughput(): Promise<Throughput[]> {
       samples[index]!.cpu.push(cpu);
     }
   }
-  await Promise.all([real.close(), untimed.close()]);
+  await Promise.all(clients.map((made) => made.close()));
   server.kill();
   return callers.map(([name], index) => ({
     name,

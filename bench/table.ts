@@ -1,4 +1,4 @@
-/** Prints rows as an aligned Markdown table (so it can be pasted into the README as is). */
+/** Prints rows as an aligned Markdown table (so it can be pasted into the docs as is). */
 export function printTable(headers: string[], rows: Array<Array<string | number>>): void {
   const cells = [headers, ...rows.map((row) => row.map(String))];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => row[column]!.length)));

@@ -5,7 +5,7 @@ import { hubSync } from "resilient-fetch/hub";
 const client = createClient({
   upstreams: (process.env.UPSTREAMS ?? "https://a.internal,https://b.internal").split(","),
   health: hubSync({
-    hub: process.env.HUB_URL ?? "https://health-hub.example.workers.dev",
+    hub: process.env.HUB_URL ?? "https://resilient-fetch-hub.example.workers.dev",
     service: process.env.HUB_SERVICE ?? "payments",
     token: process.env.HUB_REPORT_TOKEN ?? "",
     colo: "fra-dc1", // where this process runs (off Cloudflare the hub cannot tell)

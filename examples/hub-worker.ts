@@ -6,7 +6,7 @@ interface Env {
   UPSTREAMS: string;
   /** The service's name at the hub, e.g. "payments". */
   HUB_SERVICE: string;
-  /** The hub as a service binding: [[services]] binding = "HUB", service = "health-hub". */
+  /** The hub as a service binding: [[services]] binding = "HUB", service = "resilient-fetch-hub". */
   HUB: { fetch(input: string, init?: RequestInit): Promise<Response> };
   /** The hub's report token: `wrangler secret put HUB_REPORT_TOKEN`. */
   HUB_REPORT_TOKEN: string;
@@ -26,7 +26,7 @@ export default {
       upstreams: env.UPSTREAMS.split(","),
       timeout: { attempt: 1_000, total: 3_000 },
       health: hubSync({
-        hub: env.HUB, // or the hub's URL: "https://health-hub.example.workers.dev"
+        hub: env.HUB, // or the hub's URL: "https://resilient-fetch-hub.example.workers.dev"
         service: env.HUB_SERVICE,
         token: env.HUB_REPORT_TOKEN,
         // This location; through a URL the hub also works it out from the request itself.

@@ -4,8 +4,8 @@ import { fileURLToPath } from "node:url";
 
 /**
  * In Markdown, a code block right after `<!-- example: examples/node.ts -->` is that file,
- * verbatim. The README embeds every runtime example this way, and a test checks the blocks
- * still equal the files, so the examples in the docs are the ones the tests run.
+ * verbatim. The README and docs/*.md embed every runtime example this way, and a test checks
+ * the blocks still equal the files, so the examples in the docs are the ones the tests run.
  */
 export const EXAMPLE_BLOCK = /(<!-- example: (\S+) -->\s*```ts\n)([\s\S]*?)```/g;
 
@@ -29,7 +29,7 @@ export function embeddedExamples(markdown: string): EmbeddedExample[] {
 
 /**
  * Rewrites every embedded example of a Markdown file from its file (paths relative to `root`).
- * `tsx scripts/embed-examples.ts README.md` after editing an example.
+ * `tsx scripts/embed-examples.ts README.md docs/*.md` after editing an example.
  */
 export function embedExamples(markdownFile: string, root: string): void {
   const text = readFileSync(markdownFile, "utf8");

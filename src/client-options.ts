@@ -166,7 +166,6 @@ const FIELDS: Fields<ClientFields> = {
  * ```
  */
 export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
-  if (options === undefined) throw new TypeError("createClient needs options with upstreams");
   const { balancer, slowStart, ewma, breaker, outlier, panicThreshold, ...rest } =
     sectionOption<ClientFields>("options", options, FIELDS, "", "");
   return {

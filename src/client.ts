@@ -118,14 +118,15 @@ export function createClient(options: ClientOptions): Client {
   const events = new Emitter();
   const context = { random: resolved.random, events };
   const fleet = new Fleet(pool, resolved.fleet, clock, resolved.random, events);
-  const layers: Layer[] = [];
-  if (resolved.timeout.total !== Infinity) layers.push(deadline(resolved.timeout.total));
-  // The retry layer also runs for one attempt: it counts calls into the retry budget.
-  layers.push(retryResolved(resolved.retry, context));
+  // The retry layer also runs for one attempt: it counts calls into the retry budget. A
+  // timeout turned off (Infinity) leaves its layer with nothing to do.
+  const layers: Layer[] = [
+    deadline(resolved.timeout.total),
+    retryResolved(resolved.retry, context),
+  ];
   if (resolved.hedge !== false)
     layers.push(hedgeResolved(resolved.hedge, context, { fleet, on: resolved.retry.on }));
-  layers.push(balance(fleet), guard(fleet, context));
-  if (resolved.timeout.attempt !== Infinity) layers.push(timeout(resolved.timeout.attempt));
+  layers.push(balance(fleet), guard(fleet, context), timeout(resolved.timeout.attempt));
   const handler = pipeline(layers)(transport(resolved.fetch));
   const health: HealthSession | undefined = resolved.health?.attach({
     pool,
@@ -208,13 +209,7 @@ export function createClient(options: ClientOptions): Client {
     },
     restoreBreakers(snapshot) {
       const value = snapshot as Partial<BreakersSnapshot> | null;
-      if (
-        value === null ||
-        typeof value !== "object" ||
-        value.v !== 1 ||
-        typeof value.breakers !== "object" ||
-        value.breakers === null
-      ) {
+      if (value?.v !== 1 || typeof value.breakers !== "object" || value.breakers === null) {
         throw new TypeError("breaker snapshot must be { v: 1, breakers: { [url]: snapshot } }");
       }
       const now = clock.now();

@@ -22,17 +22,18 @@ export type TimerHandle = unknown;
 export interface Clock {
   /** Milliseconds since the epoch; sub-millisecond and monotonic where the runtime allows. */
   now(): number;
-  /** Calls `callback` once after `ms` milliseconds. */
-  setTimeout(callback: () => void, ms: number): TimerHandle;
+  /**
+   * Calls `callback` once after `ms` milliseconds. A `weak` timer does not keep the process
+   * alive on its own (as an unref'd Node timer): the client sets one for the deadline of a
+   * response body that may never be read. A clock without processes may ignore the flag.
+   */
+  setTimeout(callback: () => void, ms: number, weak?: boolean): TimerHandle;
   /** Cancels a timer; a no-op for a timer that already fired or was cleared. */
   clearTimeout(handle: TimerHandle): void;
 }
 
-const hasPerformance =
-  typeof performance !== "undefined" &&
-  typeof performance.now === "function" &&
-  typeof performance.timeOrigin === "number" &&
-  performance.timeOrigin > 0;
+// A high-resolution clock with an origin to add to it (a runtime may report 0).
+const hasPerformance = (globalThis.performance?.timeOrigin ?? 0) > 0;
 
 // `performance.timeOrigin` is a getter that costs more than `performance.now()` itself.
 const origin = hasPerformance ? performance.timeOrigin : 0;
@@ -56,32 +57,38 @@ export const isWorkerd =
  * Many deadlines on one runtime timer. A runtime timer costs ≈0.5 µs to set and clear on Node
  * and its object is heavy enough to dominate the client's per-call garbage; attempt
  * timeouts are set and cleared on every call and almost never fire. Here each deadline is a
- * small heap entry and only the earliest one is armed as a runtime timer, which is cleared as
- * soon as nothing is pending, so it never keeps a process alive on its own account.
+ * small heap entry and only the earliest one is armed as a runtime timer, which holds the
+ * process open only while a timer that is not `weak` is pending.
  */
 class SharedTimers {
   readonly #heap = new TimerHeap();
   #seq = 0;
   #armed: ReturnType<typeof setTimeout> | undefined;
   #armedAt = Infinity;
+  /** Pending timers that are not weak. */
+  #strong = 0;
   readonly #fire = () => this.#run();
 
-  set(callback: () => void, ms: number): ManualTimer {
+  set(callback: () => void, ms: number, weak = false): ManualTimer {
     const timer: ManualTimer = {
       due: now() + Math.max(0, ms),
       seq: this.#seq++,
       callback,
+      weak,
       index: -1,
     };
     this.#heap.push(timer);
+    if (!weak) this.#strong++;
     // The first pending timer: the armed one may be unref'd (idle) even when it is earlier.
     if (timer.due < this.#armedAt || this.#heap.size === 1) this.#arm(timer.due);
+    else this.#idle();
     return timer;
   }
 
   clear(timer: ManualTimer): void {
     if (!this.#heap.remove(timer)) return;
-    if (this.#heap.size === 0) this.#idle();
+    if (!timer.weak) this.#strong--;
+    this.#idle();
   }
 
   #run(): void {
@@ -95,7 +102,8 @@ class SharedTimers {
       top !== undefined && top.due <= limit;
       top = this.#heap.peek()
     ) {
-      this.#heap.pop();
+      this.#heap.remove(top);
+      if (!top.weak) this.#strong--;
       try {
         top.callback();
       } catch (error) {
@@ -109,38 +117,49 @@ class SharedTimers {
   }
 
   #arm(due: number): void {
-    const armed = this.#armed;
-    if (armed !== undefined && due >= this.#armedAt) {
-      // Already armed early enough: the timer fires, finds this entry not yet due, re-arms.
-      refTimer(armed, true);
-      return;
+    // Already armed early enough, the timer fires, finds this entry not yet due, re-arms.
+    // Unarmed, #armedAt is Infinity (and clearing no timer does nothing).
+    if (due < this.#armedAt) {
+      globalThis.clearTimeout(this.#armed);
+      this.#armedAt = due;
+      // Runtimes read a delay as a 32-bit int: one over 2³¹−1 ms would fire at once (or after
+      // 1 ms) and re-arm until due. Capped below that, it fires early, finds nothing due and
+      // re-arms (a negative delay is taken as 0 everywhere).
+      this.#armed = globalThis.setTimeout(this.#fire, Math.min(due - now(), 1e9));
     }
-    if (armed !== undefined) globalThis.clearTimeout(armed);
-    this.#armedAt = due;
-    this.#armed = globalThis.setTimeout(this.#fire, Math.max(0, due - now()));
+    this.#idle();
   }
 
   /**
-   * Nothing is pending. Where timers can be unref'd (Node, Bun) the armed timer stays in
-   * place but stops holding the process open: calls one after another then re-use it instead
-   * of arming and clearing a runtime timer each. Elsewhere it is cleared.
+   * Holds the process open only while a strong timer is pending. Where timers can be
+   * unref'd (Node, Bun, Deno) an idle armed timer stays in place: calls one after another
+   * then re-use it instead of arming and clearing a runtime timer each. Elsewhere it is
+   * cleared once nothing at all is pending.
    */
   #idle(): void {
     const armed = this.#armed;
-    if (armed === undefined) return;
-    if (refTimer(armed, false)) return;
+    if (armed === undefined || refTimer(armed, this.#strong > 0) || this.#heap.size > 0) return;
     globalThis.clearTimeout(armed);
     this.#armed = undefined;
     this.#armedAt = Infinity;
   }
 }
 
-/** `ref()`/`unref()` a runtime timer where the runtime has them; false where it has not. */
+/** `ref()`/`unref()` a runtime timer where the runtime can; false where it cannot. */
 function refTimer(timer: unknown, ref: boolean): boolean {
   const handle = timer as { ref?: () => unknown; unref?: () => unknown };
-  if (typeof handle.unref !== "function" || typeof handle.ref !== "function") return false;
-  if (ref) handle.ref();
-  else handle.unref();
+  if (typeof handle.unref === "function" && typeof handle.ref === "function") {
+    if (ref) handle.ref();
+    else handle.unref();
+    return true;
+  }
+  // Deno's timers are numbers, ref'd and unref'd through its namespace.
+  const deno = (
+    globalThis as { Deno?: { refTimer?(id: number): void; unrefTimer?(id: number): void } }
+  ).Deno;
+  if (typeof timer !== "number" || deno?.unrefTimer === undefined) return false;
+  if (ref) deno.refTimer!(timer);
+  else deno.unrefTimer(timer);
   return true;
 }
 
@@ -166,7 +185,7 @@ export const systemClock: Clock = isWorkerd
     }
   : {
       now,
-      setTimeout: (callback, ms) => shared.set(callback, ms),
+      setTimeout: (callback, ms, weak) => shared.set(callback, ms, weak),
       clearTimeout: (handle) => shared.clear(handle as ManualTimer),
     };
 

@@ -1,6 +1,7 @@
 import type { Clock } from "./clock";
 import { systemClock } from "./clock";
 import { createCall, type ResilientRequestInit } from "./core/create-call";
+import { cancelBody } from "./core/discard-body";
 import { settleError } from "./core/settle-error";
 import { transport } from "./layers/transport";
 import type { Call, FetchLike, Handler, Layer } from "./types";
@@ -53,7 +54,7 @@ export function composeWith(
   return function fetchComposed(input, init) {
     let call: Call;
     try {
-      call = createCall(input, init, clock, absoluteTarget);
+      call = createCall(input, init, clock);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -74,18 +75,18 @@ export function composeWith(
 export async function run(handler: Handler, call: Call, settled?: () => void): Promise<Response> {
   const scope = call.scope;
   try {
-    if (scope.callerAborted) throw scope.callerSignal!.reason;
+    if (scope.callerAborted) {
+      // As fetch does: a stream body that will never be sent is cancelled with the reason.
+      cancelBody(call.init.body, scope.abortReason);
+      throw scope.abortReason;
+    }
     const response = await handler(call);
-    scope.finish(true);
+    scope.finish(call, response);
     return response;
   } catch (error) {
-    scope.finish(false);
+    scope.finish(call);
     throw settleError(call, error);
   } finally {
     settled?.();
   }
-}
-
-function absoluteTarget(url: string): { target: string; pinned: undefined } {
-  return { target: url, pinned: undefined };
 }

@@ -114,6 +114,21 @@ export interface ClientEventMap {
   hub: HubSyncEvent;
 }
 
+/**
+ * Where a layer sends its events: the client's {@link Emitter}, or for a layer used on its own
+ * a sink that nobody listens to (so the emitter is not bundled with `compose`).
+ *
+ * @example
+ * ```ts
+ * if (events.has("retry")) events.emit("retry", payload);
+ * ```
+ */
+export interface EventSink {
+  /** Whether anyone listens to `name` (a layer builds no payload when nobody does). */
+  has(name: keyof ClientEventMap): boolean;
+  emit<K extends keyof ClientEventMap>(name: K, event: ClientEventMap[K]): void;
+}
+
 type Listeners = { [K in keyof ClientEventMap]?: Array<(event: ClientEventMap[K]) => void> };
 
 /**
@@ -129,7 +144,7 @@ type Listeners = { [K in keyof ClientEventMap]?: Array<(event: ClientEventMap[K]
  * off();
  * ```
  */
-export class Emitter {
+export class Emitter implements EventSink {
   readonly #listeners: Listeners = {};
 
   has(name: keyof ClientEventMap): boolean {
@@ -141,7 +156,7 @@ export class Emitter {
     listener: (event: ClientEventMap[K]) => void,
   ): () => void {
     if (typeof listener !== "function") {
-      throw new TypeError(`listener for "${String(name)}" must be a function`);
+      throw new TypeError(`listener for "${name}" must be a function`);
     }
     const list = (this.#listeners[name] ?? []) as Array<(event: ClientEventMap[K]) => void>;
     // Copy on write: a listener that unsubscribes during emit does not disturb the loop.

@@ -74,7 +74,7 @@ export const HUB_DEFAULTS = {
 } as const;
 
 /**
- * How the hub judges passive reports (see the README, "What it decides, and from what").
+ * How the hub judges passive reports (see docs/hub.md, "What it decides, and from what").
  *
  * Counts are summed per location in `bucketMs` buckets over a sliding `windowMs`. Answers
  * (`successes`, `failures`) judge the upstream: a location is failing on answers once
@@ -511,7 +511,7 @@ export interface HubSnapshot {
    * When the hub built this snapshot (its clock). A 304 means no newer one has been
    * published; the body (and this time) is rebuilt only when the version changes. Verdict,
    * drain and config changes are published at once; with the location layer on, changes to
-   * counts alone within one snapshot cache interval per 50 locations (README, "Scale").
+   * counts alone within one snapshot cache interval per 50 locations (docs/scale.md).
    */
   generatedAt: number;
   /**

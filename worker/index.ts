@@ -18,7 +18,7 @@ import type { Refusal } from "./objects/hub-rpc";
  * The health hub Worker: routing, auth, limits and validation, then typed RPC into the
  * service's `HealthHub` Durable Object — through the location layer for the two hot routes
  * (snapshots from the location's copy, reports merged by the location's `HubRelay`). The
- * API is described in the README ("Health hub", "Scale") and its wire types in
+ * API is described in docs/hub.md ("API") and docs/scale.md, its wire types in
  * `src/protocol.ts`.
  */
 

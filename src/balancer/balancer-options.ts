@@ -1,5 +1,5 @@
 import { enumOption, type Fields, POSITIVE, sectionOption } from "../options/validate";
-import { DEFAULT_EWMA_DECAY, type PeakEwmaOptions } from "../stats/peak-ewma";
+import { EWMA_FIELDS, type PeakEwmaOptions } from "../stats/peak-ewma";
 import { BALANCER_NAMES, type BalancerName } from "./picker";
 
 /**
@@ -87,11 +87,7 @@ export const BALANCER_FIELDS: Fields<ResolvedBalancerOptions> = {
       },
       ", false or a number",
     ),
-  ewma: (value, path) =>
-    sectionOption<Required<PeakEwmaOptions>>(path, value, {
-      decay: { default: DEFAULT_EWMA_DECAY, ...POSITIVE },
-      initial: { default: 0, min: 0 },
-    }),
+  ewma: (value, path) => sectionOption(path, value, EWMA_FIELDS),
 };
 
 /**

@@ -1,3 +1,4 @@
+import { enumOption } from "../options/validate";
 import type { Random } from "../random";
 import type { BalancerCandidate } from "./candidate";
 import { pickLeastRequest } from "./least-request";
@@ -27,7 +28,6 @@ export type BalancerName = (typeof BALANCER_NAMES)[number];
  * ```
  */
 export interface Picker {
-  readonly name: BalancerName;
   /**
    * Whether traffic shares follow weights in proportion (round robin, random). The others
    * (p2c, least-request) turn a weight into a cost, which moves shares far more than in
@@ -42,23 +42,17 @@ export interface Picker {
   ): number;
 }
 
+// Shared by every client: pickers keep no state of their own.
 const PICKERS: Readonly<Record<BalancerName, Picker>> = {
-  p2c: Object.freeze({ name: "p2c", proportional: false, pick: pickP2C }),
-  "round-robin": Object.freeze({
-    name: "round-robin",
-    proportional: true,
-    pick: pickSmoothWeightedRoundRobin,
-  }),
-  random: Object.freeze({ name: "random", proportional: true, pick: pickWeightedRandom }),
-  "least-request": Object.freeze({
-    name: "least-request",
-    proportional: false,
-    pick: pickLeastRequest,
-  }),
+  p2c: { proportional: false, pick: pickP2C },
+  "round-robin": { proportional: true, pick: pickSmoothWeightedRoundRobin },
+  random: { proportional: true, pick: pickWeightedRandom },
+  "least-request": { proportional: false, pick: pickLeastRequest },
 };
 
 /**
- * The {@link Picker} for a balancer name. Pickers are stateless and shared.
+ * The {@link Picker} for a balancer name (the default `"p2c"` for `undefined`); an unknown
+ * name is a `TypeError` listing the accepted ones, as for the `balancer` option.
  *
  * @example
  * ```ts
@@ -66,10 +60,5 @@ const PICKERS: Readonly<Record<BalancerName, Picker>> = {
  * ```
  */
 export function createPicker(name: BalancerName): Picker {
-  const picker = Object.hasOwn(PICKERS, name) ? PICKERS[name] : undefined;
-  if (picker === undefined) {
-    const names = BALANCER_NAMES.map((n) => `"${n}"`).join(", ");
-    throw new TypeError(`balancer must be one of ${names}, got ${JSON.stringify(name)}`);
-  }
-  return picker;
+  return PICKERS[enumOption("balancer", name, "p2c", BALANCER_NAMES)];
 }

@@ -1,5 +1,15 @@
 import type { Clock } from "../clock";
 import { TimeoutError } from "../errors/timeout-error";
+import type { Call } from "../types";
+import { triedUrls } from "./attempt";
+import {
+  abortBody,
+  abortReason,
+  type CallerRelay,
+  linkedBody,
+  onCollected,
+  relayOf,
+} from "./caller-relay";
 
 /**
  * Something in flight for a call that the caller's abort must reach: an attempt, a backoff
@@ -14,9 +24,9 @@ export interface Abortable {
  * signal, and whatever is in flight right now.
  *
  * Why one object per call instead of an `AbortSignal` chain: adding the first listener to a
- * signal costs ≈5 µs and `AbortSignal.any` ≈8 µs on Node, per call. The scope listens to the
- * caller's signal at most once per call, only when something abortable is tracked, and uses
- * itself as the listener (`handleEvent`) so no closure is allocated.
+ * signal costs ≈5 µs and `AbortSignal.any` ≈8 µs on Node, per call. The caller's signal has
+ * one listener for all the calls made with it (see `CallerRelay`); a call registers there
+ * only when something abortable is tracked.
  *
  * @example
  * ```ts
@@ -35,8 +45,18 @@ export class CallScope {
   totalTimeout = Infinity;
   /** Attempts sent so far (the transport counts them). */
   attempts = 0;
+  /**
+   * The error `fetch` raised for the caller's own request (see `judgeFailure`), which ends
+   * the call as an abort does; `undefined` while there is none.
+   */
+  refused: unknown = undefined;
+  /** Whether the refused request never left (fetch refused its input outright). */
+  unsent = false;
   #active: Abortable[] | undefined;
-  #listening = false;
+  #relay: CallerRelay | undefined;
+  /** This call's slot in its relay's `calls` while it is listed there, else -1. */
+  #slot = -1;
+  #reason: unknown;
 
   constructor(clock: Clock, callerSignal: AbortSignal | undefined) {
     this.clock = clock;
@@ -53,14 +73,27 @@ export class CallScope {
     }
   }
 
-  /** True once the caller's signal has aborted. */
-  get callerAborted(): boolean {
-    return this.callerSignal?.aborted === true;
+  /** Ends the call for the caller's own request's sake (see {@link refused}). */
+  refuse(error: unknown, sent: boolean): void {
+    this.refused = error;
+    this.unsent = !sent;
   }
 
-  /** Milliseconds left until the deadline (may be ≤ 0, or `Infinity`). */
-  remaining(now: number): number {
-    return this.deadline - now;
+  /** True once the caller ended the call: their signal aborted, or fetch refused their request. */
+  get callerAborted(): boolean {
+    return this.refused !== undefined || this.callerSignal?.aborted === true;
+  }
+
+  /** What the call rejects with once {@link callerAborted}: the refusal, or the abort reason. */
+  get abortReason(): unknown {
+    if (this.refused !== undefined) return this.refused;
+    this.#reason ??= abortReason(this.callerSignal!);
+    return this.#reason;
+  }
+
+  /** The total timeout's error, naming the upstreams tried (made only once it is thrown). */
+  expired(upstreams: readonly string[]): TimeoutError {
+    return new TimeoutError("total", this.totalTimeout, this.attempts, upstreams);
   }
 
   /**
@@ -69,9 +102,9 @@ export class CallScope {
    */
   track(item: Abortable): void {
     if (this.callerSignal === undefined) return;
-    if (!this.#listening) {
-      this.callerSignal.addEventListener("abort", this, { once: true });
-      this.#listening = true;
+    if (this.#relay === undefined) {
+      this.#relay = relayOf(this.callerSignal);
+      this.#slot = this.#relay.calls.push(this) - 1;
     }
     if (this.#active === undefined) this.#active = [item];
     else this.#active.push(item);
@@ -85,26 +118,60 @@ export class CallScope {
   }
 
   /** The caller's signal fired: abort everything in flight with the caller's reason. */
-  handleEvent(): void {
+  abortAll(): void {
+    this.#slot = -1;
     const active = this.#active;
     if (active === undefined) return;
-    const reason = this.callerSignal!.reason;
     this.#active = undefined;
+    const reason = this.abortReason;
     for (const item of active) item.abort(reason);
   }
 
   /**
-   * Ends the call and unhooks it from the caller's signal. Aborting after the headers still
-   * cancels the body, as with `fetch`: the transport's signal follows the caller's through
-   * `AbortSignal.any` (see `Attempt.signal`). Only where a runtime lacks `AbortSignal.any`
-   * does a returned response's attempt stay linked here instead.
+   * Ends the call. For a returned response whose body the transport may still be reading,
+   * the total deadline and the caller's abort keep reaching that body until it is no longer
+   * reachable (weakly: see `body-link.ts`), and the deadline's timer does not hold a process
+   * open on its own.
    */
-  finish(returnedResponse: boolean): void {
-    if (!this.#listening) return;
-    if (returnedResponse && typeof AbortSignal.any !== "function") return;
-    this.callerSignal!.removeEventListener("abort", this);
-    this.#listening = false;
+  finish(call: Call, response?: Response): void {
+    this.#leave();
     this.#active = undefined;
+    if (response === undefined) return;
+    const ref = linkedBody(response);
+    if (ref === undefined) return;
+    if (this.deadline !== Infinity) {
+      // One closure over what the error needs (made when it fires): the timer keeps neither
+      // the scope nor the request body alive, and it is dropped once the body is collected.
+      const { clock, totalTimeout, attempts } = this;
+      const { tried, url } = call;
+      const timer = clock.setTimeout(
+        () =>
+          abortBody(
+            ref,
+            () => new TimeoutError("total", totalTimeout, attempts, triedUrls({ tried, url })),
+          ),
+        this.deadline - clock.now(),
+        true,
+      );
+      onCollected(ref, () => clock.clearTimeout(timer));
+    }
+    if (this.callerSignal !== undefined) {
+      this.#relay ??= relayOf(this.callerSignal);
+      this.#relay.add(ref);
+    }
+  }
+
+  /** Frees this call's slot in its relay: the last call moves into it. */
+  #leave(): void {
+    const slot = this.#slot;
+    if (slot === -1) return;
+    this.#slot = -1;
+    const calls = this.#relay!.calls as CallScope[];
+    const last = calls.pop()!;
+    if (last !== this) {
+      calls[slot] = last;
+      last.#slot = slot;
+    }
   }
 
   /**
@@ -113,39 +180,7 @@ export class CallScope {
    * the work can stop. For waits outside any attempt, such as buffering a request body.
    */
   within<T>(work: Promise<T>, cancel: (reason: unknown) => void): Promise<T> {
-    if (this.callerSignal === undefined && this.deadline === Infinity) return work;
-    return new Promise<T>((resolve, reject) => {
-      let timer: unknown;
-      const done = () => {
-        this.clock.clearTimeout(timer);
-        this.untrack(stop);
-      };
-      const stop: Abortable = {
-        abort: (reason) => {
-          done();
-          cancel(reason);
-          reject(reason);
-        },
-      };
-      if (this.deadline !== Infinity) {
-        timer = this.clock.setTimeout(
-          () => stop.abort(new TimeoutError("total", this.totalTimeout, this.attempts, [])),
-          Math.max(0, this.deadline - this.clock.now()),
-        );
-      }
-      if (this.callerAborted) return stop.abort(this.callerSignal!.reason);
-      this.track(stop);
-      work.then(
-        (value) => {
-          done();
-          resolve(value);
-        },
-        (error) => {
-          done();
-          reject(error);
-        },
-      );
-    });
+    return this.#wait(work, this.deadline - this.clock.now(), cancel);
   }
 
   /**
@@ -153,34 +188,38 @@ export class CallScope {
    * keeps it within the deadline (a retry that does not fit is not slept for).
    */
   sleep(ms: number): Promise<void> {
-    if (this.callerAborted) return Promise.reject(this.callerSignal!.reason);
-    return new Promise<void>((resolve, reject) => {
-      const sleeper = new Sleeper(this, resolve, reject);
-      sleeper.timer = this.clock.setTimeout(() => sleeper.wake(), ms);
-      this.track(sleeper);
+    return this.#wait(undefined, ms);
+  }
+
+  /** `work` (or, without work, the end of `ms`) unless the caller aborts or `ms` passes. */
+  #wait<T>(work: Promise<T> | undefined, ms: number, cancel?: (reason: unknown) => void) {
+    return new Promise<T>((resolve, reject) => {
+      let timer: unknown;
+      const done = (settle: (value: unknown) => void, value?: unknown) => {
+        if (timer !== undefined) this.clock.clearTimeout(timer);
+        this.untrack(item);
+        settle(value);
+      };
+      const item: Abortable = {
+        abort: (reason) => {
+          cancel?.(reason);
+          done(reject, reason);
+        },
+      };
+      if (this.callerAborted) return item.abort(this.abortReason);
+      if (ms !== Infinity) {
+        timer = this.clock.setTimeout(
+          work === undefined
+            ? () => done(resolve as () => void)
+            : () => item.abort(this.expired([])),
+          Math.max(0, ms),
+        );
+      }
+      this.track(item);
+      work?.then(
+        (value) => done(resolve as (value: unknown) => void, value),
+        (error) => done(reject, error),
+      );
     });
-  }
-}
-
-class Sleeper implements Abortable {
-  timer: unknown;
-  readonly #scope: CallScope;
-  readonly #resolve: () => void;
-  readonly #reject: (reason: unknown) => void;
-
-  constructor(scope: CallScope, resolve: () => void, reject: (reason: unknown) => void) {
-    this.#scope = scope;
-    this.#resolve = resolve;
-    this.#reject = reject;
-  }
-
-  wake(): void {
-    this.#scope.untrack(this);
-    this.#resolve();
-  }
-
-  abort(reason: unknown): void {
-    this.#scope.clock.clearTimeout(this.timer);
-    this.#reject(reason);
   }
 }

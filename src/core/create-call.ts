@@ -48,7 +48,10 @@ function isPath(url: string): boolean {
 
 /**
  * Builds the plain-data {@link Call} for `client.fetch(input, init)`. A `Request` input is
- * taken apart into `(url, init)` once; its `signal` and body are honoured.
+ * taken apart into `(url, init)` once, every field it has kept; `init` members that are
+ * `undefined` are ignored, as `fetch` ignores them. Any other input object is stringified,
+ * as `fetch` does. A `signal` that is not an `AbortSignal` is a `TypeError`, as with `fetch`.
+ * Without `resolveTarget` (a pipeline with no balancer) the URL is the target as it is.
  *
  * @example
  * ```ts
@@ -59,23 +62,24 @@ export function createCall(
   input: string | URL | Request,
   init: ResilientRequestInit | undefined,
   clock: Clock,
-  resolveTarget: TargetResolver,
+  resolveTarget?: TargetResolver,
 ): Call {
   let url: string;
   let base: ResilientRequestInit | undefined = init;
   if (typeof input === "string") {
     url = input;
-  } else if (input instanceof URL) {
-    url = input.href;
+  } else if (input == null) {
+    throw new TypeError(`fetch input must be a string, URL or Request, got ${input}`);
   } else if (isRequest(input)) {
     url = input.url;
     base = fromRequest(input, init);
   } else {
-    throw new TypeError(`fetch input must be a string, URL or Request, got ${typeof input}`);
+    // A URL, or any object that stringifies to one, as `fetch` takes it.
+    url = `${input as object}`;
   }
   let target = url;
   let pinned: Upstream | undefined;
-  if (!isPath(url)) ({ target, pinned } = resolveTarget(url));
+  if (resolveTarget !== undefined && !isPath(url)) ({ target, pinned } = resolveTarget(url));
   let requestInit: RequestInit = base ?? EMPTY_INIT;
   let signal: AbortSignal | undefined;
   let optIn: boolean | undefined;
@@ -84,6 +88,9 @@ export function createCall(
     (base.signal != null || base.idempotent !== undefined || base.waitUntil !== undefined)
   ) {
     const { signal: callerSignal, idempotent, waitUntil: _, ...rest } = base;
+    if (callerSignal != null && !(callerSignal instanceof AbortSignal)) {
+      throw new TypeError(`init.signal must be an AbortSignal, got ${typeof callerSignal}`);
+    }
     signal = callerSignal ?? undefined;
     optIn = idempotent;
     requestInit = rest;
@@ -104,7 +111,7 @@ export function createCall(
     attemptTimeout: Infinity,
     abortable: false,
     handle: undefined,
-    sentAt: Number.NaN,
+    sentAt: NaN,
     permit: 0,
     abandoned: false,
   };
@@ -113,24 +120,42 @@ export function createCall(
 /** The init of a call made without one: shared, never mutated. */
 export const EMPTY_INIT: RequestInit = Object.freeze({});
 
-function isRequest(input: unknown): input is Request {
-  return typeof Request !== "undefined" && input instanceof Request;
+// By shape, not `instanceof`: a Request of another realm or library (undici's own) is one too.
+function isRequest(input: object): input is Request {
+  return (
+    typeof (input as Request).url === "string" && typeof (input as Request).method === "string"
+  );
 }
 
-// Only the fields every runtime accepts: workerd throws on `cache`, `mode` and `credentials`.
+// Every field a Request can carry besides its url and body. Runtimes leave the fields they
+// do not implement undefined (workerd has no `cache`, `mode` or `credentials`, and throws
+// when they are set at all), and those are not passed on.
+const REQUEST_FIELDS =
+  "method headers signal redirect cache credentials integrity keepalive mode priority referrer referrerPolicy".split(
+    " ",
+  );
+
 function fromRequest(
   request: Request,
   init: ResilientRequestInit | undefined,
 ): ResilientRequestInit {
-  const taken: ResilientRequestInit & { duplex?: "half" } = {
-    method: request.method,
-    headers: request.headers,
-    signal: request.signal,
-    redirect: request.redirect,
-  };
+  if (request.bodyUsed) throw new TypeError("the Request's body was already read");
+  const taken: Record<string, unknown> = {};
+  for (const key of REQUEST_FIELDS) {
+    const value = (request as unknown as Record<string, unknown>)[key];
+    if (value !== undefined) taken[key] = value;
+  }
+  // As `new Request(request)` does: a navigation's mode cannot be set by script.
+  if (taken.mode === "navigate") taken.mode = "same-origin";
   if (request.body !== null) {
+    // A Request's body can only be passed on as its stream, which `keepalive` cannot carry.
     taken.body = request.body;
     taken.duplex = "half";
+    taken.keepalive = undefined;
   }
-  return init === undefined ? taken : { ...taken, ...init };
+  for (const key in init) {
+    const value = (init as Record<string, unknown>)[key];
+    if (value !== undefined) taken[key] = value;
+  }
+  return taken as ResilientRequestInit;
 }

@@ -9,7 +9,7 @@ import type { ResolvedBreakerOptions } from "../guard/breaker-options";
 import type { BreakerState } from "../guard/breaker-state";
 import { CircuitBreaker } from "../guard/circuit-breaker";
 import { type Classification, type Classifier, classify } from "../guard/classify";
-import { OutlierDetector } from "../guard/outlier-detector";
+import { OutlierDetector, type OutlierEvents } from "../guard/outlier-detector";
 import type { ResolvedOutlierOptions } from "../guard/outlier-options";
 import { panicMode } from "../guard/panic-mode";
 import { REJECT } from "../guard/permit";
@@ -52,11 +52,12 @@ export interface FleetOptions {
  * fleet.record(call, upstream, { status: 200 }, 12, clock.now());
  * ```
  */
-export class Fleet {
-  readonly picker: Picker;
+export class Fleet implements OutlierEvents<Upstream> {
   /** Told every recorded outcome (the health source's reports); set by `createClient`. */
   observer: Pick<HealthSession, "record"> | undefined;
-  readonly detector: OutlierDetector<Upstream> | undefined;
+  readonly #picker: Picker;
+  readonly #detector: OutlierDetector<Upstream> | undefined;
+  readonly #options: FleetOptions;
   readonly #classify: Classifier;
   // Reused for every pick: picks are synchronous, so one array serves all calls.
   readonly #scratch: Upstream[] = [];
@@ -69,29 +70,27 @@ export class Fleet {
 
   constructor(
     readonly pool: UpstreamPool,
-    readonly options: FleetOptions,
+    options: FleetOptions,
     clock: Clock,
     random: Random,
     events: Emitter,
   ) {
+    this.#options = options;
     this.#clock = clock;
     this.#random = random;
     this.#events = events;
-    this.picker = createPicker(options.balancer.balancer);
-    this.#thin = !this.picker.proportional;
+    this.#picker = createPicker(options.balancer.balancer);
+    this.#thin = !this.#picker.proportional;
     this.#classify = options.breaker === false ? classify : options.breaker.classify;
     if (options.outlier !== false) {
-      this.detector = new OutlierDetector<Upstream>(options.outlier, {
-        onEject: (upstream, reason, until, at) => this.#ejected(upstream, reason, until, at),
-        onReadmit: (upstream, at) => this.#readmitted(upstream, at),
-      });
+      this.#detector = new OutlierDetector<Upstream>(options.outlier, this);
     }
     // Upstreams present from the start take a full share at once; ones added later ramp up.
     for (const upstream of pool.list) this.#attach(upstream, -Infinity);
     pool.onChange((added, removed) => {
       for (const upstream of removed) {
         // Its detector slot goes to a newcomer, and no late outcome of it may count anywhere.
-        this.detector?.remove(upstream);
+        this.#detector?.remove(upstream.outlierIndex);
         upstream.outlierIndex = -1;
         upstream.outSince = Infinity;
       }
@@ -131,7 +130,7 @@ export class Fleet {
         if (upstream.probeDue || upstream.breaker?.kind === "half-open") probe ??= upstream;
       }
     }
-    const panic = panicMode(healthy, list.length, this.options.panicThreshold);
+    const panic = panicMode(healthy, list.length, this.#options.panicThreshold);
     const tried = call.tried;
     const pinned = call.attempt === 1 ? call.pinned : undefined;
     if (pinned !== undefined && list.includes(pinned) && this.#eligible(pinned, now, panic)) {
@@ -140,7 +139,7 @@ export class Fleet {
     // An upstream whose open or ejection interval is over gets the next attempt, whatever its
     // estimate or weight says: it is out until a probe shows it healthy.
     if (probe !== undefined && !tried.includes(probe) && this.#take(call, probe, now)) return probe;
-    const last = tried.length > 0 ? tried[tried.length - 1] : undefined;
+    const last = tried.at(-1);
     // Untried first; then anything but the upstream that just failed; then (not for a hedge,
     // which goes apart from the others or not at all) anything.
     for (let pass = 0; pass < (busy === undefined ? 3 : 2); pass++) {
@@ -153,7 +152,7 @@ export class Fleet {
         this.#thin,
       );
       while (count > 0) {
-        const index = this.picker.pick(this.#scratch, count, this.#random, now);
+        const index = this.#picker.pick(this.#scratch, count, this.#random, now);
         const chosen = this.#scratch[index]!;
         if (this.#take(call, chosen, now)) {
           this.#scratch.fill(undefined as unknown as Upstream, 0, count);
@@ -195,12 +194,12 @@ export class Fleet {
     }
     if (classification === "ignore") return classification;
     if (
-      this.detector !== undefined &&
+      this.#detector !== undefined &&
       upstream.outlierIndex !== -1 &&
       !old &&
       (breaker === undefined || breaker.kind === "closed")
     ) {
-      this.detector.record(upstream.outlierIndex, classification, now, startedAt);
+      this.#detector.record(upstream.outlierIndex, classification, now, startedAt);
     }
     if (classification === "success") {
       upstream.successes++;
@@ -208,7 +207,7 @@ export class Fleet {
       if (outcome.status !== undefined) upstream.latency.record(durationMs, now);
     } else {
       upstream.failures++;
-      const guarded = this.options.breaker !== false || this.detector !== undefined;
+      const guarded = this.#options.breaker !== false || this.#detector !== undefined;
       chargeFailure(upstream, this.pool.list, durationMs, call.attemptTimeout, guarded, now);
     }
     return classification;
@@ -218,29 +217,29 @@ export class Fleet {
   stateOf(upstream: Upstream, now: number): "up" | "ejected" | BreakerState["kind"] {
     const kind = upstream.breaker?.kind;
     if (kind !== undefined && kind !== "closed") return kind;
-    return this.isEjected(upstream, now) ? "ejected" : "up";
+    return this.#isEjected(upstream, now) ? "ejected" : "up";
   }
 
-  isEjected(upstream: Upstream, now: number): boolean {
+  #isEjected(upstream: Upstream, now: number): boolean {
     return (
-      this.detector !== undefined &&
+      this.#detector !== undefined &&
       upstream.outlierIndex !== -1 &&
-      this.detector.isEjected(upstream.outlierIndex, now)
+      this.#detector.isEjected(upstream.outlierIndex, now)
     );
   }
 
   #attach(upstream: Upstream, healthySince: number): void {
     upstream.healthySince = healthySince;
-    upstream.ewma = new PeakEwma(this.options.balancer.ewma);
+    upstream.ewma = new PeakEwma(this.#options.balancer.ewma);
     upstream.availability = new AvailabilityTracker(this.#clock.now());
-    if (this.options.breaker !== false) {
+    if (this.#options.breaker !== false) {
       upstream.breaker = new CircuitBreaker(
-        this.options.breaker,
+        this.#options.breaker,
         this.#random,
         (from, to, reason, when) => this.#transition(upstream, from, to, reason, when),
       );
     }
-    if (this.detector !== undefined) upstream.outlierIndex = this.detector.add(upstream);
+    if (this.#detector !== undefined) upstream.outlierIndex = this.#detector.add(upstream);
   }
 
   /**
@@ -250,7 +249,7 @@ export class Fleet {
   refresh(upstream: Upstream, now: number): void {
     upstream.inFlight = upstream.pending.count(now);
     upstream.breaker?.update(now);
-    const slowStart = this.options.balancer.slowStart;
+    const slowStart = this.#options.balancer.slowStart;
     const ramp = slowStartFactor(
       upstream.healthySince,
       now,
@@ -278,7 +277,7 @@ export class Fleet {
     if (breaker !== undefined && breaker.kind !== "closed") return breaker.peek(now);
     return (
       panic ||
-      (!this.isEjected(upstream, now) &&
+      (!this.#isEjected(upstream, now) &&
         (remote === REMOTE_NONE || (remote === REMOTE_TRICKLE && upstream.inFlight === 0)))
     );
   }
@@ -328,17 +327,17 @@ export class Fleet {
     if (kind === "open" || kind === "isolated") {
       this.#out(upstream, now, `breaker ${kind}: ${reason}`);
       // The streak that opened the breaker must not eject the upstream as well.
-      this.detector?.forgive(upstream.outlierIndex);
+      this.#detector?.forgive(upstream.outlierIndex);
     } else if (kind === "half-open") {
       // Judged afresh on its probe: the estimate from before it was taken out is stale.
       upstream.ewma.reset();
     } else if (
       reason === "probes-succeeded" &&
-      this.detector?.readmit(upstream.outlierIndex, now)
+      this.#detector?.readmit(upstream.outlierIndex, now)
     ) {
-      // The probe ended the ejection too (`#readmitted` marked it up); nothing more is owed.
+      // The probe ended the ejection too (`onReadmit` marked it up); nothing more is owed.
       upstream.probeDue = false;
-    } else if (!this.isEjected(upstream, now)) {
+    } else if (!this.#isEjected(upstream, now)) {
       this.#backUp(upstream, now);
     }
     if (this.#events.has("breaker")) {
@@ -353,7 +352,8 @@ export class Fleet {
     }
   }
 
-  #ejected(upstream: Upstream, reason: string, until: number, now: number): void {
+  /** The outlier detector ejected `upstream`. */
+  onEject(upstream: Upstream, reason: string, until: number, now: number): void {
     this.#out(upstream, now, `ejected: ${reason}`);
     // The streak that ejected it must not open its breaker as well.
     upstream.breaker?.clearCounts();
@@ -361,7 +361,8 @@ export class Fleet {
       this.#events.emit("eject", { upstream: upstream.base, reason, until, at: now });
   }
 
-  #readmitted(upstream: Upstream, now: number): void {
+  /** The outlier detector readmitted `upstream`. */
+  onReadmit(upstream: Upstream, now: number): void {
     const breaker = upstream.breaker;
     if (breaker === undefined || breaker.kind === "closed") {
       // Back by time: the next pick probes it, judged afresh rather than on its old estimate.

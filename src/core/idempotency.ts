@@ -22,8 +22,12 @@ export function isIdempotent(
 }
 
 function hasHeader(headers: HeadersInit, lowerName: string): boolean {
-  if (headers instanceof Headers) return headers.has(lowerName);
-  if (Array.isArray(headers)) return headers.some(([name]) => name?.toLowerCase() === lowerName);
-  for (const name of Object.keys(headers)) if (name.toLowerCase() === lowerName) return true;
+  const names =
+    headers instanceof Headers
+      ? headers.keys()
+      : Array.isArray(headers)
+        ? headers.map(([name]) => name)
+        : Object.keys(headers);
+  for (const name of names) if (name?.toLowerCase() === lowerName) return true;
   return false;
 }

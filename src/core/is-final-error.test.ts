@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BudgetExhaustedError } from "../errors/budget-exhausted-error";
 import { TimeoutError } from "../errors/timeout-error";
-import { discardBody } from "./discard-body";
+import { cancelBody } from "./discard-body";
 import { isFinalError } from "./is-final-error";
 
 describe("isFinalError", () => {
@@ -22,20 +22,20 @@ describe("isFinalError", () => {
   });
 });
 
-describe("discardBody", () => {
-  it("cancels the body and swallows a failure to cancel", async () => {
+describe("cancelBody", () => {
+  it("cancels a response body and leaves a locked one or none alone", async () => {
     let cancelled = false;
     const body = new ReadableStream({
       cancel() {
         cancelled = true;
       },
     });
-    discardBody(new Response(body));
+    cancelBody(new Response(body).body);
     await Promise.resolve();
     expect(cancelled).toBe(true);
     const locked = new Response("x");
     locked.body!.getReader();
-    expect(() => discardBody(locked)).not.toThrow();
-    discardBody(undefined);
+    expect(() => cancelBody(locked.body)).not.toThrow();
+    cancelBody(undefined);
   });
 });

@@ -1,9 +1,9 @@
-import { Emitter } from "../events";
+import type { EventSink } from "../events";
 import { type Random, systemRandom } from "../random";
 
 /**
- * What a layer may need besides its options: randomness and the event emitter. `createClient`
- * passes its own; a layer used on its own gets `Math.random` and an emitter nobody listens to.
+ * What a layer may need besides its options: randomness and where its events go. `createClient`
+ * passes its own; a layer used on its own gets `Math.random` and a sink nobody listens to.
  *
  * @example
  * ```ts
@@ -13,13 +13,13 @@ import { type Random, systemRandom } from "../random";
  */
 export interface LayerContext {
   random?: Random;
-  events?: Emitter;
+  events?: EventSink;
 }
 
 /** {@link LayerContext} with defaults applied. */
 export interface ResolvedLayerContext {
   random: Random;
-  events: Emitter;
+  events: EventSink;
 }
 
 /**
@@ -33,6 +33,9 @@ export interface ResolvedLayerContext {
 export function resolveLayerContext(context: LayerContext | undefined): ResolvedLayerContext {
   return {
     random: context?.random ?? systemRandom,
-    events: context?.events ?? new Emitter(),
+    events: context?.events ?? NO_LISTENERS,
   };
 }
+
+// Nobody can subscribe to a layer's events unless they passed `events`: nothing to keep.
+const NO_LISTENERS: EventSink = { has: () => false, emit() {} };

@@ -6,6 +6,8 @@ export interface ManualTimer {
   readonly due: number;
   readonly seq: number;
   readonly callback: () => void;
+  /** Whether the timer may not hold a process open on its own (see `Clock.setTimeout`). */
+  readonly weak?: boolean;
   /** Position in the heap, or -1 once fired or cleared. */
   index: number;
 }
@@ -37,15 +39,7 @@ export class TimerHeap {
   }
 
   push(timer: ManualTimer): void {
-    timer.index = this.#items.length;
-    this.#items.push(timer);
-    this.#up(timer.index);
-  }
-
-  pop(): ManualTimer | undefined {
-    const top = this.#items[0];
-    if (top !== undefined) this.remove(top);
-    return top;
+    this.#up(this.#items.push(timer) - 1);
   }
 
   /** Removes `timer` if it is in this heap; returns whether it was. */

@@ -15,7 +15,7 @@ import { parseUpstreams, type Upstream, type UpstreamInput } from "./upstream";
 export class UpstreamPool {
   /** The current list; replaced (never mutated) by {@link set}, so a pick in progress sees one list. */
   list: readonly Upstream[];
-  readonly #listeners: Array<(added: Upstream[], removed: Upstream[]) => void> = [];
+  #listener: ((added: Upstream[], removed: Upstream[]) => void) | undefined;
 
   constructor(inputs: readonly UpstreamInput[]) {
     this.list = parseUpstreams(inputs);
@@ -38,42 +38,49 @@ export class UpstreamPool {
     });
     this.list = next;
     const removed = [...byBase.values()];
-    for (const listener of this.#listeners) listener(added, removed);
+    this.#listener?.(added, removed);
   }
 
-  /** Called after every {@link set} with the upstreams added and removed. */
+  /** Sets what is called after every {@link set} with the upstreams added and removed (the fleet). */
   onChange(listener: (added: Upstream[], removed: Upstream[]) => void): void {
-    this.#listeners.push(listener);
+    this.#listener = listener;
   }
 
   /**
    * Turns an input URL into a target path: a relative URL as it is (with a leading `/`), an
    * absolute URL only when it lies under a configured upstream, which the first attempt is
-   * then pinned to. Anything else is a `TypeError`: the client never calls unknown hosts.
+   * then pinned to. Any other absolute URL (any scheme: `data:`, `blob:`, `about:`…) is a
+   * `TypeError`: the client never calls anything but its upstreams.
    */
   resolveTarget(url: string): ResolvedTarget {
-    const first = url.charCodeAt(0);
-    if (first === 47 /* / */ && url.charCodeAt(1) !== 47) return { target: url, pinned: undefined };
-    if (!url.includes("://")) {
-      if (url.startsWith("//")) throw notConfigured(url);
-      return { target: `/${url}`, pinned: undefined };
+    // A path, unless it is a network-path reference (`//host/x`), which would leave the upstreams.
+    if (!SCHEME.test(url) && !url.startsWith("//")) {
+      return { target: url.startsWith("/") ? url : `/${url}`, pinned: undefined };
     }
-    return this.#match(url) ?? this.#match(normalise(url)) ?? throwNotConfigured(url);
+    const resolved = this.#match(url) ?? this.#match(normalise(url));
+    if (resolved === undefined) {
+      throw new TypeError(
+        `${url} is not under a configured upstream; pass a path such as "/v1/items" or a URL under one of the upstreams`,
+      );
+    }
+    return resolved;
   }
 
   #match(url: string): ResolvedTarget | undefined {
     for (const upstream of this.list) {
-      const base = upstream.base;
-      if (url.startsWith(base)) {
-        const rest = url.slice(base.length);
-        if (rest === "") return { target: "/", pinned: upstream };
-        const next = rest.charCodeAt(0);
-        if (next === 47 || next === 63 || next === 35) return { target: rest, pinned: upstream };
+      // Under the base: the base itself, or a path, query or fragment of it.
+      const rest = url.slice(upstream.base.length);
+      if (url.startsWith(upstream.base) && /^([/?#]|$)/.test(rest)) {
+        return { target: rest || "/", pinned: upstream };
       }
     }
     return undefined;
   }
 }
+
+// An absolute URL starts with a scheme (`https:`, `data:`, `about:`…); a path may carry
+// `://` in its query (`v1/go?to=http://x`).
+const SCHEME = /^[a-z][a-z\d+.-]*:/i;
 
 // `HTTPS://A.internal:443/x` names the same upstream as `https://a.internal/x`.
 function normalise(url: string): string {
@@ -82,14 +89,4 @@ function normalise(url: string): string {
   } catch {
     return url;
   }
-}
-
-function throwNotConfigured(url: string): never {
-  throw notConfigured(url);
-}
-
-function notConfigured(url: string): TypeError {
-  return new TypeError(
-    `${url} is not under a configured upstream; pass a path such as "/v1/items" or a URL under one of the upstreams`,
-  );
 }

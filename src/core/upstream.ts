@@ -27,14 +27,12 @@ export type UpstreamInput = string | { url: string; weight?: number };
  * @example
  * ```ts
  * const [a] = parseUpstreams(["https://a.internal/api"]);
- * a.resolve("/v1/users"); // → "https://a.internal/api/v1/users"
+ * const url = a.base + "/v1/users"; // → "https://a.internal/api/v1/users"
  * ```
  */
 export class Upstream implements BalancerCandidate {
   /** The base URL without a trailing slash, e.g. `https://a.internal/api`. */
   readonly base: string;
-  /** The origin, e.g. `https://a.internal`: absolute input URLs are matched against it. */
-  readonly origin: string;
   /** The configured relative weight (positive). */
   configuredWeight: number;
   /**
@@ -81,17 +79,11 @@ export class Upstream implements BalancerCandidate {
   /** What the health source (e.g. the hub) says beyond local state; see {@link RemoteGate}. */
   remote: RemoteGate = 0;
 
-  constructor(base: string, origin: string, weight: number) {
+  constructor(base: string, weight: number) {
     this.base = base;
-    this.origin = origin;
     this.configuredWeight = weight;
     this.weight = weight;
     this.ewma = new PeakEwma();
-  }
-
-  /** The absolute URL for a target path that starts with `/` (or `?`). */
-  resolve(target: string): string {
-    return this.base + target;
   }
 }
 
@@ -140,6 +132,6 @@ export function parseUpstreams(input: unknown): Upstream[] {
     const base = parsed.href.replace(/\/+$/, "");
     if (seen.has(base)) throw new TypeError(`${name} repeats ${base}`);
     seen.add(base);
-    return new Upstream(base, parsed.origin, checked);
+    return new Upstream(base, checked);
   });
 }

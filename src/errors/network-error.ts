@@ -1,25 +1,33 @@
 /**
  * Rejected when the last attempt failed at the network level (refused, reset, DNS) and no
- * retry is left. It extends `TypeError`, so code written for `fetch` (which rejects with a
- * `TypeError`) keeps working; `cause` is the transport's own error.
+ * retry is left. It stands where `fetch`'s own `TypeError` would: it extends `TypeError`,
+ * and its `cause` is that error's `cause` (on Node, the system error, so
+ * `error.cause.code === "ECONNREFUSED"` works as after `fetch`), or the transport's error
+ * itself when that has no `cause` (Deno, Bun and browsers put the detail in the message).
+ * The transport's own error is always `transportError`.
  *
  * @example
  * ```ts
- * catch (error) { if (error instanceof TypeError) console.log("network:", error.cause); }
+ * catch (error) {
+ *   if (error instanceof TypeError && error.cause?.code === "ECONNREFUSED") markDown();
+ * }
  * ```
  */
 export class NetworkError extends TypeError {
   override readonly name = "NetworkError";
   readonly attempts: number;
   readonly upstreams: readonly string[];
+  /** What the transport rejected with (`fetch`'s `TypeError: fetch failed`, …). */
+  readonly transportError: unknown;
 
-  constructor(attempts: number, upstreams: readonly string[], options: { cause: unknown }) {
-    const detail = options.cause instanceof Error ? options.cause.message : String(options.cause);
+  constructor(attempts: number, upstreams: readonly string[], transportError: unknown) {
+    const inner = transportError as Error | null | undefined;
     super(
-      `fetch failed after ${attempts} attempt(s) (${upstreams.join(", ")}): ${detail}`,
-      options,
+      `fetch failed after ${attempts} attempt(s) (${upstreams.join(", ")}): ${inner?.message ?? inner}`,
+      { cause: inner?.cause ?? transportError },
     );
     this.attempts = attempts;
     this.upstreams = upstreams;
+    this.transportError = transportError;
   }
 }

@@ -44,22 +44,20 @@ export interface AvailabilityFigures {
  * ```
  */
 export class AvailabilityTracker {
-  #up: boolean;
+  #up = true;
   #stateSince: number;
   readonly #start: number;
   #upTime = 0;
   #downTime = 0;
-  #repairTime = 0;
   #failures = 0;
   #repairs = 0;
   #reason: string | null = null;
 
-  /** Starts tracking at `now`, up unless told otherwise (an initial outage is no failure). */
-  constructor(now: number, initial: "up" | "down" = "up") {
+  /** Starts tracking at `now`, with the upstream up. */
+  constructor(now: number) {
     if (!Number.isFinite(now)) throw new RangeError(`now must be a finite number, got ${now}`);
     this.#start = now;
     this.#stateSince = now;
-    this.#up = initial === "up";
   }
 
   /** Whether the upstream is currently up. */
@@ -83,13 +81,9 @@ export class AvailabilityTracker {
   markUp(now: number): boolean {
     if (this.#up) return false;
     const at = this.#clamp(now);
-    const outage = at - this.#stateSince;
-    this.#downTime += outage;
-    // An outage that was there when tracking began followed no failure: it is no repair.
-    if (this.#failures > 0) {
-      this.#repairTime += outage;
-      this.#repairs++;
-    }
+    // Tracking starts up, so every outage followed a failure: each one is a repair.
+    this.#downTime += at - this.#stateSince;
+    this.#repairs++;
     this.#stateSince = at;
     this.#up = true;
     return true;
@@ -103,7 +97,7 @@ export class AvailabilityTracker {
     const total = up + down;
     const uptimeRatio = total > 0 ? up / total : this.#up ? 1 : 0;
     const mtbf = this.#failures > 0 ? up / this.#failures : null;
-    const mttr = this.#repairs > 0 ? this.#repairTime / this.#repairs : null;
+    const mttr = this.#repairs > 0 ? this.#downTime / this.#repairs : null;
     const known = mtbf !== null && mttr !== null && mtbf + mttr > 0;
     return {
       state: this.state,

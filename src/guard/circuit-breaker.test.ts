@@ -183,16 +183,16 @@ describe("CircuitBreaker", () => {
     fail(5, 0);
     call("failure", 5_000); // trips 2, open until 15_000
     call("success", 15_000); // closed at 15_000
-    expect(breaker.trips).toBe(2);
+    expect(breaker.snapshot().trips).toBe(2);
     breaker.admit(24_999);
-    expect(breaker.trips).toBe(2);
+    expect(breaker.snapshot().trips).toBe(2);
     breaker.admit(25_000);
-    expect(breaker.trips).toBe(1);
+    expect(breaker.snapshot().trips).toBe(1);
     fail(5, 26_000); // trip 2 again: 10 s, not 20 s
     expect(breaker.state).toEqual({ kind: "open", since: 26_000, until: 36_000, trips: 2 });
     call("success", 36_000);
     breaker.admit(1_000_000);
-    expect(breaker.trips).toBe(0);
+    expect(breaker.snapshot().trips).toBe(0);
   });
 
   it("keeps trips across a quick close so a flapping upstream stays out longer", () => {
@@ -239,7 +239,7 @@ describe("CircuitBreaker", () => {
     fail(0, 0);
     breaker.reset(100);
     expect(breaker.kind).toBe("closed");
-    expect(breaker.trips).toBe(0);
+    expect(breaker.snapshot().trips).toBe(0);
     fail(4, 101);
     breaker.reset(102); // already closed: no event, counts forgotten
     fail(4, 103);

@@ -69,11 +69,6 @@ export class CircuitBreaker {
     return this.#current;
   }
 
-  /** Consecutive trips; lowered lazily (by admit and record) after stable closed periods. */
-  get trips(): number {
-    return this.#tripCount;
-  }
-
   /** The current state as a fresh object (allocates; for stats and events). */
   get state(): BreakerState {
     switch (this.#current) {

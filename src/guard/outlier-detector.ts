@@ -62,7 +62,6 @@ interface Host<K> {
 export class OutlierDetector<K = string> {
   readonly #hosts: (Host<K> | undefined)[] = [];
   readonly #free: number[] = [];
-  readonly #indices = new Map<K, number>();
   #ejected = 0;
   #nextEvaluation = NaN;
 
@@ -74,15 +73,8 @@ export class OutlierDetector<K = string> {
     this.#events = events;
   }
 
-  /** Number of hosts. */
-  get size(): number {
-    return this.#indices.size;
-  }
-
-  /** Adds a host (or returns the index it already has). Other hosts keep their state. */
+  /** Adds a host, in a free slot if there is one; returns its index. Others keep their state. */
   add(key: K): number {
-    const existing = this.#indices.get(key);
-    if (existing !== undefined) return existing;
     const index = this.#free.pop() ?? this.#hosts.length;
     this.#hosts[index] = {
       key,
@@ -94,29 +86,17 @@ export class OutlierDetector<K = string> {
       until: 0,
       timesEjected: 0,
     };
-    this.#indices.set(key, index);
     return index;
   }
 
-  /** Removes a host, silently even if ejected; returns whether it was there. */
-  remove(key: K): boolean {
-    const index = this.#indices.get(key);
-    if (index === undefined) return false;
-    if (this.#hosts[index]!.ejected) this.#ejected--;
+  /** Removes the host at `index`, silently even if ejected; returns whether it was there. */
+  remove(index: number): boolean {
+    const host = this.#hosts[index];
+    if (host === undefined) return false;
+    if (host.ejected) this.#ejected--;
     this.#hosts[index] = undefined;
-    this.#indices.delete(key);
     this.#free.push(index);
     return true;
-  }
-
-  /** The index of `key`, or -1. */
-  indexOf(key: K): number {
-    return this.#indices.get(key) ?? -1;
-  }
-
-  /** The key at `index`, or `undefined`. */
-  keyOf(index: number): K | undefined {
-    return this.#hosts[index]?.key;
   }
 
   /**
@@ -170,17 +150,6 @@ export class OutlierDetector<K = string> {
   forgive(index: number): void {
     const host = this.#hosts[index];
     if (host !== undefined) clearCounts(host);
-  }
-
-  /** When the host's ejection ends, or `null` if it is not ejected at `now`. */
-  ejectedUntil(index: number, now: number): number | null {
-    return this.isEjected(index, now) ? this.#hosts[index]!.until : null;
-  }
-
-  /** How many hosts are ejected at `now`. */
-  ejectedCount(now: number): number {
-    this.#readmitDue(now);
-    return this.#ejected;
   }
 
   /** Readmits hosts whose time is up and runs the interval checks when one is due. */
@@ -244,7 +213,7 @@ export class OutlierDetector<K = string> {
   }
 
   #maxEjected(): number {
-    const hosts = this.#indices.size;
+    const hosts = this.#hosts.length - this.#free.length;
     const percent = this.#options.maxEjectionPercent;
     if (hosts < 2 || percent === 0) return 0;
     return Math.max(1, Math.floor((hosts * percent) / 100 + 1e-9));

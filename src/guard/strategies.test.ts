@@ -11,15 +11,16 @@ describe("CountWindow", () => {
     const w = new CountWindow(3);
     w.push(true);
     w.push(true);
+    expect(w.exceeds(0.5, 3)).toBe(false); // 2 calls: too few
     w.push(false);
-    expect([w.calls, w.marked]).toEqual([3, 2]);
+    expect([w.exceeds(2 / 3, 3), w.exceeds(0.7, 3)]).toEqual([true, false]); // 2 of 3
     w.push(false); // evicts the first `true`
-    expect([w.calls, w.marked]).toEqual([3, 1]);
+    expect([w.exceeds(1 / 3, 3), w.exceeds(0.4, 3)]).toEqual([true, false]); // 1 of 3
     w.push(false);
     w.push(false);
-    expect([w.calls, w.marked]).toEqual([3, 0]);
+    expect([w.exceeds(0, 3), w.exceeds(0.01, 3)]).toEqual([true, false]); // 0 of 3
     w.reset();
-    expect([w.calls, w.marked]).toEqual([0, 0]);
+    expect(w.exceeds(0, 1)).toBe(false); // no calls
   });
 });
 

@@ -1,8 +1,8 @@
 import { LatencyHistogram } from "../stats/latency-histogram";
 import type { ResolvedHedgeOptions } from "./hedge-options";
 
-// A percentile query reads ~60 counters (≈0.2 µs); the delay moves slowly, so one query per
-// histogram serves all calls for this long, unless the histogram's sample count has doubled.
+// A percentile query reads hundreds of counters (≈1.5 µs); the delay moves slowly, so one
+// query per histogram serves all calls for this long, unless its sample count has doubled.
 const REFRESH_MS = 100;
 
 class Cached {
@@ -35,60 +35,53 @@ class Cached {
  */
 export class HedgeDelay {
   /** Latency over all upstreams (winning attempts, and abandoned primaries as lower bounds). */
-  readonly all = new LatencyHistogram();
+  readonly #all = new LatencyHistogram();
   readonly #fixed: number | undefined;
-  readonly #percentile: number;
-  readonly #min: number;
-  readonly #max: number;
-  readonly #minSamples: number;
-  readonly #perHistogram = new WeakMap<LatencyHistogram, Cached>();
-  readonly #allCached = new Cached();
+  readonly #adaptive: ResolvedHedgeOptions["delay"];
+  readonly #cache = new WeakMap<LatencyHistogram, Cached>();
 
   constructor(options: ResolvedHedgeOptions) {
     this.#fixed = options.fixedDelay;
-    this.#percentile = options.percentile;
-    this.#min = options.minDelay;
-    this.#max = options.maxDelay;
-    this.#minSamples = options.minSamples;
+    this.#adaptive = options.delay;
   }
 
   /** The shortest delay this estimator can return, ms. */
   get shortest(): number {
-    return this.#fixed ?? this.#min;
+    return this.#fixed ?? this.#adaptive.min;
   }
 
   /** The delay in ms for an attempt to the upstream whose latency `histogram` holds. */
   delayFor(histogram: LatencyHistogram | undefined, now: number): number {
     if (this.#fixed !== undefined) return this.#fixed;
-    let value = NaN;
-    if (histogram !== undefined) {
-      let cached = this.#perHistogram.get(histogram);
-      if (cached === undefined) {
-        cached = new Cached();
-        this.#perHistogram.set(histogram, cached);
-      }
-      value = this.#read(histogram, cached, now);
-    }
-    if (Number.isNaN(value)) value = this.#read(this.all, this.#allCached, now);
-    if (Number.isNaN(value)) return this.#max;
-    return Math.min(Math.max(value, this.#min), this.#max);
+    let value = histogram === undefined ? NaN : this.#read(histogram, now);
+    if (Number.isNaN(value)) value = this.#read(this.#all, now);
+    if (Number.isNaN(value)) return this.#adaptive.max;
+    return Math.min(Math.max(value, this.#adaptive.min), this.#adaptive.max);
   }
 
   /** Records a latency (ms) in the fleet-wide histogram. */
   observe(ms: number, now: number): void {
-    this.all.record(ms, now);
+    this.#all.record(ms, now);
   }
 
-  #read(histogram: LatencyHistogram, cached: Cached, now: number): number {
+  #read(histogram: LatencyHistogram, now: number): number {
+    let cached = this.#cache.get(histogram);
+    if (cached === undefined) {
+      cached = new Cached();
+      this.#cache.set(histogram, cached);
+    }
     const count = histogram.count(now);
     const fresh =
       now - cached.at < REFRESH_MS &&
       (count < 2 * cached.count || count === 0) &&
-      (count < this.#minSamples || cached.count >= this.#minSamples);
+      (count < this.#adaptive.minSamples || cached.count >= this.#adaptive.minSamples);
     if (fresh) return cached.value;
     cached.at = now;
     cached.count = count;
-    cached.value = count >= this.#minSamples ? histogram.percentile(this.#percentile, now) : NaN;
+    cached.value =
+      count >= this.#adaptive.minSamples
+        ? histogram.percentile(this.#adaptive.percentile, now)
+        : NaN;
     return cached.value;
   }
 }

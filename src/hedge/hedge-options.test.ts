@@ -10,10 +10,7 @@ describe("resolveHedgeOptions", () => {
   it("fills in the defaults for {}", () => {
     expect(resolveHedgeOptions({})).toEqual({
       fixedDelay: undefined,
-      percentile: 0.98,
-      minDelay: 5,
-      maxDelay: 1_000,
-      minSamples: 20,
+      delay: { percentile: 0.98, min: 5, max: 1_000, minSamples: 20 },
       max: 1,
       budget: { ratio: 0.05, minPerSecond: 0, window: 10_000 },
     });
@@ -33,8 +30,7 @@ describe("resolveHedgeOptions", () => {
 
   it("raises the default max delay to the min delay", () => {
     expect(resolveHedgeOptions({ delay: { min: 2_000 } })).toMatchObject({
-      minDelay: 2_000,
-      maxDelay: 2_000,
+      delay: { min: 2_000, max: 2_000 },
     });
   });
 

@@ -1,4 +1,5 @@
 import { type Fields, numberOption, sectionOption } from "../options/validate";
+import { BUDGET_WINDOW, type BudgetOptions } from "../retry/retry-budget";
 
 /**
  * An adaptive hedge delay: the `percentile` of the target upstream's recent latency (or of all
@@ -56,12 +57,10 @@ export interface HedgeOptions {
 export interface ResolvedHedgeOptions {
   /** A fixed delay in ms, or `undefined` for the adaptive one. */
   fixedDelay: number | undefined;
-  percentile: number;
-  minDelay: number;
-  maxDelay: number;
-  minSamples: number;
+  /** The adaptive delay (its defaults when the delay is fixed). */
+  delay: Required<HedgeDelayOptions>;
   max: number;
-  budget: { ratio: number; minPerSecond: number; window: number } | false;
+  budget: BudgetOptions | false;
 }
 
 const MAX_DELAY = 600_000;
@@ -74,7 +73,7 @@ const DELAY: Fields<Required<HedgeDelayOptions>> = {
 };
 
 type HedgeFields = Pick<ResolvedHedgeOptions, "max" | "budget"> & {
-  delay: number | Required<HedgeDelayOptions>;
+  delay: number | ResolvedHedgeOptions["delay"];
 };
 
 const FIELDS: Fields<HedgeFields> = {
@@ -85,13 +84,13 @@ const FIELDS: Fields<HedgeFields> = {
   max: { default: 1, min: 1, max: 10, integer: true },
   budget: (value, path) =>
     value !== false &&
-    sectionOption<Exclude<ResolvedHedgeOptions["budget"], false>>(
+    sectionOption<BudgetOptions>(
       path,
       typeof value === "number" ? { ratio: value } : value,
       {
         ratio: { default: 0.05, min: 0, max: 10, minOpen: true },
         minPerSecond: { default: 0, min: 0, max: 1_000_000 },
-        window: { default: 10_000, min: 1_000, max: 3_600_000 },
+        window: BUDGET_WINDOW,
       },
       ", a number or false",
     ),
@@ -105,7 +104,7 @@ const FIELDS: Fields<HedgeFields> = {
  * @example
  * ```ts
  * resolveHedgeOptions(20); // → { fixedDelay: 20, max: 1, budget: { ratio: 0.05, … }, … }
- * resolveHedgeOptions({ delay: { percentile: 0.9 } })!.percentile; // → 0.9
+ * resolveHedgeOptions({ delay: { percentile: 0.9 } })!.delay.percentile; // → 0.9
  * resolveHedgeOptions(false); // → false
  * ```
  */
@@ -120,13 +119,9 @@ export function resolveHedgeOptions(
     ", a delay in ms or false",
   );
   const fixed = typeof delay === "number";
-  const adaptive = fixed ? sectionOption("hedge.delay", {}, DELAY) : delay;
   return {
     fixedDelay: fixed ? delay : undefined,
-    percentile: adaptive.percentile,
-    minDelay: adaptive.min,
-    maxDelay: adaptive.max,
-    minSamples: adaptive.minSamples,
+    delay: fixed ? sectionOption("hedge.delay", {}, DELAY) : delay,
     max,
     budget,
   };

@@ -1,7 +1,7 @@
-import { discardBody } from "../core/discard-body";
+import { cancelBody } from "../core/discard-body";
 import type { Fleet } from "../core/fleet";
 import { isFinalError } from "../core/is-final-error";
-import type { Emitter } from "../events";
+import type { EventSink } from "../events";
 import type { RetryBudget } from "../retry/retry-budget";
 import { type Call, forAttempt, type Handler } from "../types";
 import type { HedgeDelay } from "./hedge-delay";
@@ -20,7 +20,7 @@ export interface HedgeShared {
   readonly budget: RetryBudget | undefined;
   /** The client's upstreams and their health; absent when the layer is used on its own. */
   readonly fleet: Fleet | undefined;
-  readonly events: Emitter;
+  readonly events: EventSink;
 }
 
 // Errors of an attempt the balancer could not even send.
@@ -60,8 +60,6 @@ class Leg {
  */
 export class HedgedCall {
   readonly #legs: Leg[] = [];
-  #inFlight = 0;
-  #hedges = 0;
   #delay = 0;
   #timer: unknown = undefined;
   #settled = false;
@@ -97,7 +95,6 @@ export class HedgedCall {
   #send(call: Call, now: number): void {
     const leg = new Leg(call, now);
     this.#legs.push(leg);
-    this.#inFlight++;
     let sent: Promise<Response>;
     try {
       sent = this.#shared.next(call);
@@ -113,7 +110,7 @@ export class HedgedCall {
   #arm(now: number): void {
     const scope = this.#call.scope;
     // Never schedule a hedge the deadline would not let through anyway.
-    if (this.#hedges >= this.#shared.max || now + this.#delay >= scope.deadline) return;
+    if (this.#legs.length > this.#shared.max || now + this.#delay >= scope.deadline) return;
     this.#timer = scope.clock.setTimeout(() => this.#elapsed(), this.#delay);
   }
 
@@ -129,7 +126,7 @@ export class HedgedCall {
   #hedge(reason: "delay" | "failure", now: number): boolean {
     const { max, budget, fleet, events } = this.#shared;
     const scope = this.#call.scope;
-    if (this.#hedges >= max || now >= scope.deadline || scope.callerAborted) return false;
+    if (this.#legs.length > max || now >= scope.deadline || scope.callerAborted) return false;
     if (budget !== undefined && budget.available(now) < 1) return false;
     const call = forAttempt(this.#call, scope.attempts + 1);
     if (fleet !== undefined) {
@@ -141,7 +138,6 @@ export class HedgedCall {
     }
     budget?.tryWithdraw(now);
     this.#clearTimer();
-    this.#hedges++;
     this.#send(call, now);
     const upstream = call.upstream;
     if (upstream !== undefined) upstream.hedges++;
@@ -160,9 +156,8 @@ export class HedgedCall {
 
   #responded(leg: Leg, response: Response): void {
     leg.done = true;
-    this.#inFlight--;
     if (this.#settled) {
-      discardBody(response);
+      cancelBody(response?.body);
       return;
     }
     const now = this.#call.scope.clock.now();
@@ -172,7 +167,6 @@ export class HedgedCall {
 
   #errored(leg: Leg, error: unknown): void {
     leg.done = true;
-    this.#inFlight--;
     if (this.#settled) return;
     if (this.#call.scope.callerAborted) {
       this.#finish();
@@ -193,13 +187,13 @@ export class HedgedCall {
   ): void {
     // An attempt that was never sent does not replace a real failure as the group's answer.
     if (!notSent || !this.#failed) {
-      discardBody(this.#failure);
+      cancelBody(this.#failure?.body);
       this.#failure = response;
       this.#failureError = error;
       this.#failed = true;
     }
     if (retryable && this.#hedge("failure", now)) return;
-    if (this.#inFlight > 0) return;
+    if (this.#legs.some((leg) => !leg.done)) return;
     const failure = this.#failure;
     this.#failure = undefined;
     this.#finish();
@@ -232,7 +226,7 @@ export class HedgedCall {
   #finish(): void {
     this.#settled = true;
     this.#clearTimer();
-    discardBody(this.#failure);
+    cancelBody(this.#failure?.body);
     this.#failure = undefined;
   }
 

@@ -32,7 +32,7 @@ export function balance(fleet: Fleet): Layer {
         }
         call.upstream = upstream;
       }
-      call.url = upstream.resolve(call.target);
+      call.url = upstream.base + call.target;
       call.tried.push(upstream);
       return next(call);
     };

@@ -18,7 +18,7 @@ export function deadline(ms: number): Layer {
   const total = numberOption("timeout.total", ms, LIMIT);
   return (next: Handler): Handler =>
     function deadline(call: Call): Promise<Response> {
-      if (total !== Infinity) call.scope.setTotalTimeout(total);
+      call.scope.setTotalTimeout(total); // Infinity sets nothing
       return next(call);
     };
 }

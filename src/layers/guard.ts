@@ -29,14 +29,18 @@ export function guard(fleet: Fleet, context?: LayerContext): Layer {
       status: number | undefined,
       error: unknown,
     ): void {
-      const end = call.scope.clock.now();
+      const scope = call.scope;
+      const end = scope.clock.now();
       upstream.pending.end(token);
+      // Fetch refused the caller's own input: nothing was sent, so no attempt to count.
+      const unsent = error !== undefined && error === scope.refused && scope.unsent;
+      if (unsent) upstream.requests--;
       const outcome =
         status !== undefined
           ? { status }
-          : { error, callerAborted: call.scope.callerAborted || call.abandoned };
+          : { error, callerAborted: scope.callerAborted || call.abandoned };
       fleet.record(call, upstream, outcome, end - started, end);
-      if (events.has("attempt")) {
+      if (!unsent && events.has("attempt")) {
         events.emit("attempt", {
           attempt: call.attempt,
           method: call.method,

@@ -1,5 +1,6 @@
 import type { Fleet } from "../core/fleet";
 import { type LayerContext, resolveLayerContext } from "../core/layer-context";
+import { isStream } from "../core/refusal";
 import { HedgeDelay } from "../hedge/hedge-delay";
 import {
   type HedgeOptions,
@@ -95,8 +96,4 @@ export function hedgeResolved(
       return new HedgedCall(shared, call).run(now);
     };
   };
-}
-
-function isStream(body: BodyInit | null | undefined): boolean {
-  return body != null && typeof ReadableStream !== "undefined" && body instanceof ReadableStream;
 }

@@ -1,5 +1,5 @@
 import { triedUrls } from "../core/attempt";
-import { discardBody } from "../core/discard-body";
+import { cancelBody } from "../core/discard-body";
 import { isFinalError } from "../core/is-final-error";
 import { type LayerContext, resolveLayerContext } from "../core/layer-context";
 import { BudgetExhaustedError } from "../errors/budget-exhausted-error";
@@ -54,15 +54,7 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
       budget?.deposit(scope.started);
       if (attempts === 1) return next(call);
       if (call.idempotent && call.init.body != null) {
-        let cancel: (reason: unknown) => void = () => {};
-        const prepared = await scope.within(
-          replayableBody(call.init.body, bodyLimit, (stop) => {
-            cancel = stop;
-          }),
-          (reason) => cancel(reason),
-        );
-        if (prepared.body !== call.init.body) call.init = withBody(call.init, prepared.body);
-        call.replayable = prepared.replayable;
+        call.replayable = await replayableBody(call, bodyLimit);
       }
       let previousDelay = 0;
       let current = call;
@@ -91,7 +83,22 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
           else if (now + delay >= scope.deadline) giveUp = "deadline";
           else if (budget !== undefined && !budget.tryWithdraw(now)) giveUp = "budget";
         }
-        if (giveUp !== undefined) return finish(current, response, error, giveUp);
+        if (giveUp !== undefined) {
+          if (events.has("giveup")) {
+            events.emit("giveup", {
+              attempt,
+              method: call.method,
+              upstream: current.upstream?.base,
+              reason: giveUp,
+              status: response?.status,
+              error,
+            });
+          }
+          if (response !== undefined) return response;
+          throw giveUp === "budget"
+            ? new BudgetExhaustedError(scope.attempts, triedUrls(current), { cause: error })
+            : error;
+        }
         if (events.has("retry")) {
           events.emit("retry", {
             attempt: attempt + 1,
@@ -104,42 +111,13 @@ export function retryResolved(resolved: ResolvedRetryOptions, context?: LayerCon
             retryAfterMs: retryAfter,
           });
         }
-        discardBody(response);
+        cancelBody(response?.body);
         if (delay > 0) await scope.sleep(delay);
         previousDelay = delay;
         current = forAttempt(call, attempt + 1);
       }
     }
 
-    function finish(
-      call: Call,
-      response: Response | undefined,
-      error: unknown,
-      reason: GiveUpEvent["reason"],
-    ): Response {
-      if (events.has("giveup")) {
-        events.emit("giveup", {
-          attempt: call.attempt,
-          method: call.method,
-          upstream: call.upstream?.base,
-          reason,
-          status: response?.status,
-          error,
-        });
-      }
-      if (response !== undefined) return response;
-      if (reason === "budget") {
-        throw new BudgetExhaustedError(call.scope.attempts, triedUrls(call), { cause: error });
-      }
-      throw error;
-    }
-
     return retry;
   };
-}
-
-function withBody(init: RequestInit, body: BodyInit | null | undefined): RequestInit {
-  const copy: RequestInit & { duplex?: string } = { ...init, body };
-  if (!(body instanceof ReadableStream)) delete copy.duplex;
-  return copy;
 }

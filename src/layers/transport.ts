@@ -1,5 +1,5 @@
 import { Attempt, triedUrls } from "../core/attempt";
-import { TimeoutError } from "../errors/timeout-error";
+import { judgeFailure } from "../core/refusal";
 import type { Call, FetchLike, Handler } from "../types";
 
 /**
@@ -23,27 +23,33 @@ export function transport(fetch?: FetchLike): Handler {
   return function transport(call: Call): Promise<Response> {
     const send = fetch ?? (globalThis.fetch as FetchLike);
     const scope = call.scope;
-    if (scope.callerAborted) return Promise.reject(scope.callerSignal!.reason);
+    if (scope.callerAborted) return Promise.reject(scope.abortReason);
     const remaining =
       scope.deadline === Infinity
         ? scope.deadline
-        : scope.remaining(Number.isNaN(call.sentAt) ? scope.clock.now() : call.sentAt);
-    if (remaining <= 0) {
-      return Promise.reject(
-        new TimeoutError("total", scope.totalTimeout, scope.attempts, triedUrls(call)),
-      );
-    }
+        : scope.deadline - (Number.isNaN(call.sentAt) ? scope.clock.now() : call.sentAt);
+    if (remaining <= 0) return Promise.reject(scope.expired(triedUrls(call)));
     scope.attempts++;
     const byAttempt = call.attemptTimeout <= remaining;
     const limitMs = byAttempt ? call.attemptTimeout : remaining;
     if (limitMs === Infinity && !call.abortable) {
       // Nothing of ours can end this attempt: hand the caller's signal straight to fetch.
       const signal = scope.callerSignal;
-      return send(call.url, signal === undefined ? call.init : { ...call.init, signal });
+      return direct(send, call, signal === undefined ? call.init : { ...call.init, signal });
     }
     const attempt = new Attempt(call, limitMs, byAttempt ? "attempt" : "total");
     call.handle = attempt;
     scope.track(attempt);
     return attempt.run(send);
   };
+}
+
+// An async function rather than `.then(…, judge)`: no closure per call.
+async function direct(send: FetchLike, call: Call, init: RequestInit): Promise<Response> {
+  try {
+    return await send(call.url, init);
+  } catch (error) {
+    judgeFailure(call, error);
+    throw error;
+  }
 }

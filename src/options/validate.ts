@@ -26,7 +26,7 @@ export function describe(value: unknown): string {
 
 /**
  * What a numeric option accepts, and its default. Bounds are inclusive unless marked open,
- * and every rule has at least one. A bound or default given as a string names an earlier
+ * and every rule has at least one (the type requires it). A bound or default given as a string names an earlier
  * field of the same section and takes its resolved value (`max: { min: "initial" }`: the
  * maximum may not be below the initial value). A default is clamped into the range, so
  * `{ default: 10, max: "window" }` defaults to the window when that is smaller.
@@ -36,11 +36,16 @@ export function describe(value: unknown): string {
  * const share: NumberRule = { default: 0.5, min: 0, max: 1, minOpen: true }; // in (0, 1]
  * ```
  */
-export interface NumberRule {
+export type NumberRule = RuleFlags &
+  (
+    | { min: number | string; max?: number | string }
+    | { min?: number | string; max: number | string }
+  );
+
+/** What a {@link NumberRule} says besides its bounds. */
+interface RuleFlags {
   /** The value of an absent option; without one, the option is required. */
   default?: number | string;
-  min?: number | string;
-  max?: number | string;
   minOpen?: boolean;
   maxOpen?: boolean;
   integer?: boolean;
@@ -86,7 +91,7 @@ export function numberOption(
   }
   if (
     typeof value === "number" &&
-    !Number.isNaN(value) &&
+    // NaN fails the bound checks below, and every rule has a bound.
     (rule.infinite || Number.isFinite(value)) &&
     (min === undefined || (rule.minOpen ? value > min : value >= min)) &&
     (max === undefined || (rule.maxOpen ? value < max : value <= max)) &&
@@ -205,7 +210,7 @@ export function enumOption<T extends string>(
   if (value === undefined) return fallback;
   if (!allowed.includes(value as T)) {
     throw new TypeError(
-      `${path} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${describe(value)}`,
+      `${path} must be one of ${allowed.map(describe).join(", ")}, got ${describe(value)}`,
     );
   }
   return value as T;

@@ -1,96 +1,78 @@
+import { isStream, refusalOf } from "../core/refusal";
+import type { Call } from "../types";
+
 /**
- * Makes a request body safe to send again. Strings, buffers, `Blob`, `URLSearchParams` and
- * `FormData` are re-read by `fetch` on every send, so they are replayable as they are. A
- * `ReadableStream` can be read only once: it is buffered up to `limit` bytes; past that, the
- * bytes read so far are stitched back in front of the rest of the stream and the call gets a
- * single attempt (`replayable: false`), which the retry layer reports in its events.
+ * Makes the call's request body safe to send again, and says whether it is. Strings,
+ * buffers, `Blob`, `URLSearchParams` and `FormData` are re-read by `fetch` on every send, so
+ * they are replayable as they are. A `ReadableStream` can be read only once: it is buffered
+ * up to `limit` bytes (`call.init` then carries the bytes); past that, the chunks read so far
+ * are stitched back in front of the rest of the stream and the call gets a single attempt
+ * (`false`), which the retry layer reports in its events.
+ *
+ * Buffering hides a stream from `fetch`, so the runtime first judges the request as `fetch`
+ * would (no `duplex`, a body on a GET): a refusal ends the call (see `judgeFailure`). The
+ * read runs `within` the call's scope: the caller's abort or the deadline cancels a slow
+ * upload's read and rejects as the call would.
  *
  * @example
  * ```ts
- * const { body, replayable } = await replayableBody(init.body, 1 << 20);
+ * call.replayable = await replayableBody(call, 1 << 20);
  * ```
- *
- * `onReading` receives a function that cancels the read (e.g. when the caller aborts while
- * a slow upload is being buffered).
  */
-export async function replayableBody(
-  body: BodyInit | null | undefined,
-  limit: number,
-  onReading?: (cancel: (reason: unknown) => void) => void,
-): Promise<{ body: BodyInit | null | undefined; replayable: boolean }> {
-  if (body === null || body === undefined || !isStream(body)) {
-    return { body, replayable: body === null || body === undefined || isReusable(body) };
+export async function replayableBody(call: Call, limit: number): Promise<boolean> {
+  const { init, scope } = call;
+  const body = init.body;
+  if (!isStream(body)) return body == null || isReusable(body);
+  const refused = refusalOf(LOCAL, init);
+  if (refused !== undefined) {
+    scope.refuse(refused, false);
+    throw refused;
   }
   const reader = body.getReader();
-  onReading?.((reason) => {
+  const buffered = await scope.within(buffer(reader, limit), (reason) => {
     reader.cancel(reason).catch(() => {});
   });
-  const chunks: Uint8Array[] = [];
+  const copy: RequestInit & { duplex?: string } = { ...init, body: buffered.body };
+  if (buffered.replayable) delete copy.duplex;
+  call.init = copy;
+  return buffered.replayable;
+}
+
+const LOCAL = "http://localhost/";
+
+async function buffer(
+  reader: ReadableStreamDefaultReader,
+  limit: number,
+): Promise<{ body: BodyInit; replayable: boolean }> {
+  const chunks: BlobPart[] = [];
   let size = 0;
-  while (true) {
+  for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
-    const chunk = toBytes(value);
-    chunks.push(chunk);
-    size += chunk.byteLength;
+    // A Blob joins byte chunks of any kind (and strings, as UTF-8) in one copy.
+    if (done)
+      return { body: new Uint8Array(await new Blob(chunks).arrayBuffer()), replayable: true };
+    chunks.push(value);
+    size += value.byteLength ?? value.length;
     if (size > limit) return { body: stitch(chunks, reader), replayable: false };
   }
-  return { body: concat(chunks, size) as Uint8Array<ArrayBuffer>, replayable: true };
 }
 
-function isStream(body: unknown): body is ReadableStream<unknown> {
-  return typeof ReadableStream !== "undefined" && body instanceof ReadableStream;
+// `fetch` reads strings, buffers, `Blob`, `URLSearchParams` and `FormData` (and stringifies
+// anything else) afresh on every send; only an async iterable (a Node stream, an async
+// generator, which some runtimes take as a body) is used up like a stream.
+function isReusable(body: object | string): boolean {
+  return typeof (body as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] !== "function";
 }
 
-function isReusable(body: unknown): boolean {
-  return (
-    typeof body === "string" ||
-    body instanceof ArrayBuffer ||
-    ArrayBuffer.isView(body) ||
-    (typeof Blob !== "undefined" && body instanceof Blob) ||
-    (typeof URLSearchParams !== "undefined" && body instanceof URLSearchParams) ||
-    (typeof FormData !== "undefined" && body instanceof FormData)
-  );
-}
-
-function toBytes(value: unknown): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  if (typeof value === "string") return new TextEncoder().encode(value);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) {
-    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  }
-  throw new TypeError("request body stream chunks must be bytes or strings");
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
-
-function stitch(
-  chunks: Uint8Array[],
-  reader: ReadableStreamDefaultReader<unknown>,
-): ReadableStream<Uint8Array> {
-  let index = 0;
-  return new ReadableStream<Uint8Array>({
+/** The chunks already read, then the rest of the stream, as one stream. */
+function stitch(chunks: BlobPart[], reader: ReadableStreamDefaultReader): ReadableStream {
+  return new ReadableStream({
     async pull(controller) {
-      if (index < chunks.length) {
-        controller.enqueue(chunks[index++]!);
-        return;
-      }
-      const { done, value } = await reader.read();
+      const { done, value } =
+        chunks.length > 0 ? { done: false, value: chunks.shift() } : await reader.read();
       if (done) controller.close();
-      else controller.enqueue(toBytes(value));
+      else controller.enqueue(value);
     },
-    cancel(reason) {
-      return reader.cancel(reason);
-    },
+    cancel: (reason) => reader.cancel(reason),
   });
 }

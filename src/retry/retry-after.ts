@@ -15,7 +15,7 @@ const HTTP_DATE = /^\s*[A-Za-z]{3}/;
  * ```
  */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {
-  if (value === null || value === "") return undefined;
+  if (value === null) return undefined;
   const seconds = DELAY_SECONDS.exec(value);
   // Larger delay-seconds count as 2^31 s (about 68 years), as RFC 9111 §1.2.2 has caches
   // read an overflowing delta-seconds: a 400-digit value would otherwise be Infinity ms.

@@ -1,3 +1,15 @@
+import type { NumberRule } from "../options/validate";
+
+/** A retry budget's options, resolved (the `budget` of the `retry` and `hedge` options). */
+export interface BudgetOptions {
+  ratio: number;
+  minPerSecond: number;
+  window: number;
+}
+
+/** The `window` of a budget option, in ms: the same for the `retry` and `hedge` budgets. */
+export const BUDGET_WINDOW: NumberRule = { default: 10_000, min: 1_000, max: 3_600_000 };
+
 /**
  * A retry budget, as in Finagle and Linkerd: retries may add at most `ratio` extra requests
  * over a sliding window, plus a floor of `minPerSecond` so quiet clients can still retry.
@@ -44,9 +56,7 @@ export class RetryBudget {
    * const budget = RetryBudget.from(resolved.budget); // `false` → undefined
    * ```
    */
-  static from(
-    options: { ratio: number; minPerSecond: number; window: number } | false,
-  ): RetryBudget | undefined {
+  static from(options: BudgetOptions | false): RetryBudget | undefined {
     return options === false
       ? undefined
       : new RetryBudget(options.ratio, options.minPerSecond, options.window);

@@ -7,6 +7,7 @@ import {
   switchable,
 } from "../options/validate";
 import type { Jitter, ResolvedBackoff } from "./backoff";
+import { BUDGET_WINDOW, type BudgetOptions } from "./retry-budget";
 
 /**
  * Retry settings. Every field is optional; `retry: 3` is short for `{ attempts: 3 }` and
@@ -52,7 +53,7 @@ export interface ResolvedRetryOptions {
   attempts: number;
   backoff: ResolvedBackoff;
   on: ReadonlySet<number>;
-  budget: { ratio: number; minPerSecond: number; window: number } | false;
+  budget: BudgetOptions | false;
   maxRetryAfter: number;
   bodyLimit: number;
 }
@@ -81,7 +82,7 @@ const FIELDS: Fields<ResolvedRetryOptions> = {
   budget: switchable({
     ratio: { default: 0.2, min: 0, max: 1_000 },
     minPerSecond: { default: 10, min: 0 },
-    window: { default: 10_000, min: 1_000, max: 3_600_000 },
+    window: BUDGET_WINDOW,
   }),
   maxRetryAfter: { default: 30_000, min: 0, infinite: true },
   bodyLimit: { default: 1 << 20, min: 0, integer: true },

@@ -143,15 +143,6 @@ describe("LatencyHistogram", () => {
     expect(coarse).toBeLessThan(fine / 1.9);
   });
 
-  it("clear() drops all samples", () => {
-    const histogram = new LatencyHistogram();
-    histogram.record(5, 0);
-    histogram.clear();
-    expect(histogram.count(0)).toBe(0);
-    histogram.record(7, 1);
-    expect(histogram.percentile(0.5, 1)).toBe(7);
-  });
-
   it("rejects bad options and percentiles, naming them", () => {
     expect(() => new LatencyHistogram({ window: 0 })).toThrow(/histogram\.window .* got 0/);
     expect(() => new LatencyHistogram({ windows: 1 })).toThrow(

@@ -40,9 +40,6 @@ const FIELDS: Fields<Required<LatencyHistogramOptions>> = {
   relativeAccuracy: { default: 0.01, min: 0, max: 0.1, minOpen: true },
 };
 
-// Coarse sums over runs of GROUP buckets let a percentile query skip most of the array.
-const GROUP_SHIFT = 5;
-
 /**
  * A streaming latency percentile estimator with fixed memory and recency, for
  * `client.stats()` and for hedging's adaptive delay.
@@ -58,7 +55,10 @@ const GROUP_SHIFT = 5;
  * current one, queries read all of them, and a rotation drops the oldest. Rotation happens
  * lazily on the `now` passed to any method, so there are no timers.
  *
- * `record` is O(1) and allocation-free; `percentile` reads about 60 counters.
+ * `record` is O(1) and allocation-free (it writes one counter per sample, nothing else);
+ * `percentile` reads the counters up to the rank it looks for, in each window (≈1.5 µs for
+ * a p95 of latencies up to 200 ms). Queries are rare, so `record` stays the cheap one: the
+ * client reads percentiles in `stats()` and, through a cache, for hedging's delay.
  *
  * @example
  * ```ts
@@ -68,23 +68,19 @@ const GROUP_SHIFT = 5;
  * ```
  */
 export class LatencyHistogram {
-  /** Window length in ms. */
-  readonly window: number;
-  /** Number of rotating windows. */
-  readonly windows: number;
-  /** Relative error bound `α` of a reported percentile. */
-  readonly relativeAccuracy: number;
   /** Buckets per window; fixed at construction. */
   readonly bucketCount: number;
+  /** Window length in ms. */
+  readonly #window: number;
+  /** Number of rotating windows. */
+  readonly #windows: number;
 
   readonly #gamma: number;
   readonly #invLogGamma: number;
   readonly #indexOffset: number;
   /** Per-window bucket counts, window `w` at `[w × bucketCount, (w + 1) × bucketCount)`. */
   readonly #counts: Float64Array;
-  /** Bucket counts summed over the live windows. */
-  readonly #totals: Float64Array;
-  readonly #groupTotals: Float64Array;
+  /** Samples per window. */
   readonly #windowCounts: Float64Array;
   readonly #mins: Float64Array;
   readonly #maxes: Float64Array;
@@ -98,9 +94,8 @@ export class LatencyHistogram {
       windows,
       relativeAccuracy: alpha,
     } = sectionOption("histogram", options, FIELDS);
-    this.window = window;
-    this.windows = windows;
-    this.relativeAccuracy = alpha;
+    this.#window = window;
+    this.#windows = windows;
     this.#gamma = (1 + alpha) / (1 - alpha);
     this.#invLogGamma = 1 / Math.log(this.#gamma);
     // Bucket 0 holds everything <= HISTOGRAM_MIN_MS, the last one everything > HISTOGRAM_MAX_MS.
@@ -108,8 +103,6 @@ export class LatencyHistogram {
     const top = Math.ceil(Math.log(HISTOGRAM_MAX_MS) * this.#invLogGamma) - this.#indexOffset;
     this.bucketCount = top + 2;
     this.#counts = new Float64Array(this.bucketCount * windows);
-    this.#totals = new Float64Array(this.bucketCount);
-    this.#groupTotals = new Float64Array((this.bucketCount >> GROUP_SHIFT) + 1);
     this.#windowCounts = new Float64Array(windows);
     this.#mins = new Float64Array(windows).fill(Infinity);
     this.#maxes = new Float64Array(windows).fill(-Infinity);
@@ -126,13 +119,11 @@ export class LatencyHistogram {
   record(ms: number, now: number): void {
     if (Number.isNaN(ms)) return;
     // Negated so that the NaN start of an empty histogram also rotates (starts) it.
-    if (!(now - this.#windowStart < this.window)) this.#rotate(now);
+    if (!(now - this.#windowStart < this.#window)) this.#rotate(now);
     const value = Math.max(ms, 0);
     const index = this.#indexOf(value);
     const w = this.#head;
     this.#counts[w * this.bucketCount + index]!++;
-    this.#totals[index]!++;
-    this.#groupTotals[index >> GROUP_SHIFT]!++;
     this.#windowCounts[w]!++;
     this.#total++;
     if (value < this.#mins[w]!) this.#mins[w] = value;
@@ -170,7 +161,7 @@ export class LatencyHistogram {
     if (total === 0) return NaN;
     let min = Infinity;
     let max = -Infinity;
-    for (let w = 0; w < this.windows; w++) {
+    for (let w = 0; w < this.#windows; w++) {
       if (this.#mins[w]! < min) min = this.#mins[w]!;
       if (this.#maxes[w]! > max) max = this.#maxes[w]!;
     }
@@ -179,31 +170,14 @@ export class LatencyHistogram {
     if (rank === 1) return min;
     if (rank >= total) return max;
     let seen = 0;
-    let group = 0;
-    while (seen + this.#groupTotals[group]! < rank) seen += this.#groupTotals[group++]!;
-    let index = group << GROUP_SHIFT;
-    while (seen + this.#totals[index]! < rank) seen += this.#totals[index++]!;
+    let index = 0;
+    for (;;) {
+      for (let w = 0; w < this.#windows; w++) seen += this.#counts[w * this.bucketCount + index]!;
+      if (seen >= rank) break;
+      index++;
+    }
     const estimate = (2 * this.#gamma ** (index + this.#indexOffset)) / (this.#gamma + 1);
     return Math.min(max, Math.max(min, estimate));
-  }
-
-  /**
-   * Drops all samples.
-   *
-   * @example
-   * ```ts
-   * histogram.clear();
-   * ```
-   */
-  clear(): void {
-    this.#counts.fill(0);
-    this.#totals.fill(0);
-    this.#groupTotals.fill(0);
-    this.#windowCounts.fill(0);
-    this.#mins.fill(Infinity);
-    this.#maxes.fill(-Infinity);
-    this.#total = 0;
-    this.#windowStart = NaN;
   }
 
   #indexOf(value: number): number {
@@ -213,7 +187,7 @@ export class LatencyHistogram {
   }
 
   #advance(now: number): void {
-    if (now - this.#windowStart >= this.window) this.#rotate(now);
+    if (now - this.#windowStart >= this.#window) this.#rotate(now);
   }
 
   #rotate(now: number): void {
@@ -222,26 +196,19 @@ export class LatencyHistogram {
       this.#windowStart = now;
       return;
     }
-    const steps = Math.floor((now - this.#windowStart) / this.window);
+    const steps = Math.floor((now - this.#windowStart) / this.#window);
     // Keep windows aligned to the first sample's time, so their length does not drift.
-    this.#windowStart += steps * this.window;
-    const drops = Math.min(steps, this.windows);
+    this.#windowStart += steps * this.#window;
+    const drops = Math.min(steps, this.#windows);
     for (let step = 0; step < drops; step++) {
-      this.#head = (this.#head + 1) % this.windows;
+      this.#head = (this.#head + 1) % this.#windows;
       this.#dropWindow(this.#head);
     }
   }
 
   #dropWindow(w: number): void {
     if (this.#windowCounts[w] === 0) return;
-    const base = w * this.bucketCount;
-    for (let i = 0; i < this.bucketCount; i++) {
-      const n = this.#counts[base + i]!;
-      if (n === 0) continue;
-      this.#counts[base + i] = 0;
-      this.#totals[i]! -= n;
-      this.#groupTotals[i >> GROUP_SHIFT]! -= n;
-    }
+    this.#counts.fill(0, w * this.bucketCount, (w + 1) * this.bucketCount);
     this.#total -= this.#windowCounts[w]!;
     this.#windowCounts[w] = 0;
     this.#mins[w] = Infinity;

@@ -8,7 +8,10 @@ describe("PeakEwma", () => {
     expect(ewma.hasHistory).toBe(false);
     expect(ewma.valueAt(1_000)).toBe(25);
     expect(new PeakEwma().valueAt(0)).toBe(0);
-    expect(new PeakEwma().decay).toBe(DEFAULT_EWMA_DECAY);
+    const idle = new PeakEwma();
+    idle.observe(100, 0);
+    // Idle, the estimate decays by e every DEFAULT_EWMA_DECAY ms.
+    expect(idle.valueAt(DEFAULT_EWMA_DECAY)).toBeCloseTo(100 / Math.E);
   });
 
   it("takes the first observation as the estimate", () => {

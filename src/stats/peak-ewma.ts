@@ -1,3 +1,5 @@
+import { type Fields, POSITIVE, sectionOption } from "../options/validate";
+
 /**
  * Options for {@link PeakEwma}.
  *
@@ -25,6 +27,20 @@ export interface PeakEwmaOptions {
 
 /** Default {@link PeakEwmaOptions.decay}, in ms (Finagle and Linkerd use 10 s). */
 export const DEFAULT_EWMA_DECAY = 10_000;
+
+/**
+ * How {@link PeakEwmaOptions} resolve: the one table behind both `new PeakEwma(options)` and
+ * the client's `ewma` option, so both reject a bad value with the same message.
+ *
+ * @example
+ * ```ts
+ * const { decay, initial } = sectionOption("ewma", { decay: 5_000 }, EWMA_FIELDS);
+ * ```
+ */
+export const EWMA_FIELDS: Fields<Required<PeakEwmaOptions>> = {
+  decay: { default: DEFAULT_EWMA_DECAY, ...POSITIVE },
+  initial: { default: 0, min: 0 },
+};
 
 /**
  * The least weight a sample below the estimate gets, however soon after the previous one it
@@ -63,30 +79,23 @@ export const MIN_SAMPLE_WEIGHT = 1 / 8;
  */
 export class PeakEwma {
   /** Decay window `tau` in ms. */
-  readonly decay: number;
+  readonly #decay: number;
   /** The value reported before the first observation. */
-  readonly initial: number;
-  private estimate: number;
-  private stamp = 0;
-  private observed = false;
+  readonly #initial: number;
+  #estimate: number;
+  #stamp = 0;
+  #observed = false;
 
-  constructor(options: PeakEwmaOptions = {}) {
-    const decay = options.decay ?? DEFAULT_EWMA_DECAY;
-    const initial = options.initial ?? 0;
-    if (!(Number.isFinite(decay) && decay > 0)) {
-      throw new RangeError(`ewma.decay must be a finite number of ms > 0, got ${decay}`);
-    }
-    if (!(Number.isFinite(initial) && initial >= 0)) {
-      throw new RangeError(`ewma.initial must be a finite number of ms >= 0, got ${initial}`);
-    }
-    this.decay = decay;
-    this.initial = initial;
-    this.estimate = initial;
+  constructor(options?: PeakEwmaOptions) {
+    const { decay, initial } = sectionOption("ewma", options, EWMA_FIELDS);
+    this.#decay = decay;
+    this.#initial = initial;
+    this.#estimate = initial;
   }
 
   /** Whether at least one value was observed since construction or the last {@link reset}. */
   get hasHistory(): boolean {
-    return this.observed;
+    return this.#observed;
   }
 
   /**
@@ -108,20 +117,20 @@ export class PeakEwma {
   observe(value: number, now: number, peak = true): void {
     if (Number.isNaN(value)) return;
     const sample = Math.max(value, 0);
-    if (!this.observed) {
-      this.observed = true;
-      this.estimate = sample;
-      this.stamp = now;
+    if (!this.#observed) {
+      this.#observed = true;
+      this.#estimate = sample;
+      this.#stamp = now;
       return;
     }
-    if (peak && sample > this.estimate) {
-      this.estimate = sample;
+    if (peak && sample > this.#estimate) {
+      this.#estimate = sample;
     } else {
-      const elapsed = now - this.stamp;
-      const keep = (elapsed > 0 ? Math.exp(-elapsed / this.decay) : 1) * (1 - MIN_SAMPLE_WEIGHT);
-      this.estimate = this.estimate * keep + sample * (1 - keep);
+      const elapsed = now - this.#stamp;
+      const keep = (elapsed > 0 ? Math.exp(-elapsed / this.#decay) : 1) * (1 - MIN_SAMPLE_WEIGHT);
+      this.#estimate = this.#estimate * keep + sample * (1 - keep);
     }
-    if (now > this.stamp) this.stamp = now;
+    if (now > this.#stamp) this.#stamp = now;
   }
 
   /**
@@ -134,9 +143,9 @@ export class PeakEwma {
    * ```
    */
   valueAt(now: number): number {
-    if (!this.observed) return this.initial;
-    const idle = now - this.stamp;
-    return idle > 0 ? this.estimate * Math.exp(-idle / this.decay) : this.estimate;
+    if (!this.#observed) return this.#initial;
+    const idle = now - this.#stamp;
+    return idle > 0 ? this.#estimate * Math.exp(-idle / this.#decay) : this.#estimate;
   }
 
   /**
@@ -149,8 +158,8 @@ export class PeakEwma {
    * ```
    */
   reset(): void {
-    this.observed = false;
-    this.estimate = this.initial;
-    this.stamp = 0;
+    this.#observed = false;
+    this.#estimate = this.#initial;
+    this.#stamp = 0;
   }
 }

@@ -69,6 +69,7 @@ export class ManualClock implements Clock {
   #seq = 0;
   #busy = false;
   readonly #timers = new TimerHeap();
+  #weak = 0;
   readonly #settle: () => Promise<void>;
   readonly #ownSettle: boolean;
 
@@ -87,29 +88,44 @@ export class ManualClock implements Clock {
     return this.#now;
   }
 
-  /** Schedules `callback` at `now() + ms`; like the runtime's, a negative or NaN `ms` means 0. */
-  setTimeout(callback: () => void, ms: number): TimerHandle {
+  /**
+   * Schedules `callback` at `now() + ms`; like the runtime's, a negative or NaN `ms` means 0.
+   * A `weak` timer fires like any other when time passes it, but is not counted in
+   * {@link pendingTimers} and does not keep {@link runUntilIdle} going, as an unref'd timer
+   * does not keep a process alive.
+   */
+  setTimeout(callback: () => void, ms: number, weak = false): TimerHandle {
     const timer: ManualTimer = {
       // biome-ignore lint/complexity/useMathMinMax: NaN must become 0 as in runtimes; Math.max keeps it
       due: this.#now + (ms > 0 ? ms : 0),
       seq: this.#seq++,
       callback,
+      weak,
       index: -1,
     };
     this.#timers.push(timer);
+    if (weak) this.#weak++;
     return timer;
   }
 
   /** Cancels a timer; a no-op for a timer that fired, was cleared, or is not this clock's. */
   clearTimeout(handle: TimerHandle): void {
     if (typeof handle === "object" && handle !== null && "index" in handle) {
-      this.#timers.remove(handle as ManualTimer);
+      if (this.#timers.remove(handle as ManualTimer) && (handle as ManualTimer).weak) this.#weak--;
     }
   }
 
-  /** How many timers are waiting to fire. */
+  /** How many timers are waiting to fire, weak ones not counted (see {@link weakTimers}). */
   get pendingTimers(): number {
-    return this.#timers.size;
+    return this.#timers.size - this.#weak;
+  }
+
+  /**
+   * How many weak timers are waiting to fire: the client sets one per returned response body
+   * for the call's total deadline (see `timeout.total`).
+   */
+  get weakTimers(): number {
+    return this.#weak;
   }
 
   /** The due time of the next timer, or `undefined` when none is pending. */
@@ -167,8 +183,9 @@ export class ManualClock implements Clock {
   }
 
   /**
-   * Fires timers, settling promise chains between them, until none is pending. Resolves the
-   * number of timers fired; throws once `maxTimers` fired with timers still pending.
+   * Fires timers, settling promise chains between them, until none is pending but weak ones.
+   * Resolves the number of timers fired; throws once `maxTimers` fired with timers still
+   * pending.
    */
   async runUntilIdle(options: RunUntilIdleOptions = {}): Promise<number> {
     const maxTimers = options.maxTimers ?? 100_000;
@@ -179,10 +196,10 @@ export class ManualClock implements Clock {
     let fired = 0;
     try {
       await this.#settle();
-      while (this.#timers.size > 0) {
+      while (this.pendingTimers > 0) {
         if (fired >= maxTimers) {
           throw new Error(
-            `ManualClock.runUntilIdle fired ${fired} timers and ${this.#timers.size} are still ` +
+            `ManualClock.runUntilIdle fired ${fired} timers and ${this.pendingTimers} are still ` +
               "pending: does a timer keep rescheduling itself? Raise maxTimers or use advanceAsync",
           );
         }
@@ -199,7 +216,8 @@ export class ManualClock implements Clock {
   #fireNextDue(limit: number): boolean {
     const top = this.#timers.peek();
     if (top === undefined || top.due > limit) return false;
-    this.#timers.pop();
+    this.#timers.remove(top);
+    if (top.weak) this.#weak--;
     if (top.due > this.#now) this.#now = top.due;
     top.callback();
     return true;

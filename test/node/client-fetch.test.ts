@@ -117,7 +117,9 @@ describe("client.fetch against real local servers", () => {
     // Both were tried before either was tried twice, and never the same one twice in a row.
     expect(new Set(error.upstreams.slice(0, 2))).toEqual(new Set([down1, down2]));
     expect(error.upstreams[2]).toBe(error.upstreams[0]);
-    expect(error.cause).toBeInstanceOf(TypeError);
+    // As after fetch: `cause` is the system error; the transport's own error is kept too.
+    expect(error.cause).toMatchObject({ code: "ECONNREFUSED" });
+    expect(error.transportError).toBeInstanceOf(TypeError);
     await client.close();
   });
 

@@ -105,6 +105,16 @@ describe("createClient validates every option at construction", () => {
     });
   }
 
+  it("names the upstreams it needs when called without options or with none", () => {
+    const needed =
+      "upstreams must be a non-empty array of URLs or { url, weight } objects, got undefined";
+    expect(() => createClient(undefined as never)).toThrow(new TypeError(needed));
+    expect(() => createClient({} as never)).toThrow(new TypeError(needed));
+    expect(() => createClient(null as never)).toThrow(
+      new TypeError("options must be an object, got null"),
+    );
+  });
+
   it("accepts shorthands: timeout as the total, retry as attempts, false to turn off", () => {
     expect(() => createClient({ upstreams, timeout: 2_000, retry: 5 })).not.toThrow();
     expect(() => createClient({ upstreams, timeout: false, retry: false })).not.toThrow();

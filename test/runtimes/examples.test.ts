@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -14,9 +14,9 @@ import { startUpstreamServer, type UpstreamServer } from "./upstream-server";
 const TSX = join(ROOT, "node_modules/.bin/tsx");
 
 /**
- * The README's examples are these files, byte for byte (see "README embedding" below), and
- * each one runs here from the project that installed the tarball. The Worker example runs in
- * workerd (test/runtimes/worker/scenario.test.ts).
+ * The examples in the README and docs/ are these files, byte for byte (see "embedding" below),
+ * and each one runs here from the project that installed the tarball. The Worker examples run
+ * in workerd (test/runtimes/worker/scenario.test.ts, test/runtimes/hub-worker.test.ts).
  */
 describe("examples run against a local upstream", () => {
   let server: UpstreamServer;
@@ -96,27 +96,39 @@ describe("examples run against a local upstream", () => {
   });
 });
 
-/** The README, whose runtime section embeds the example files. */
-function readmeWithExamples(): { file: string; text: string } {
-  return { file: "README.md", text: readFileSync(join(ROOT, "README.md"), "utf8") };
+/**
+ * The Markdown that embeds example files: the README (the Worker with hub sync) and the pages
+ * under docs/ (runtimes.md: one example per runtime; hub-sync.md: hub sync in Node).
+ */
+function markdownWithExamples(): { file: string; text: string }[] {
+  const docs = readdirSync(join(ROOT, "docs"))
+    .filter((name) => name.endsWith(".md"))
+    .map((name) => `docs/${name}`);
+  return ["README.md", ...docs].map((file) => ({
+    file,
+    text: readFileSync(join(ROOT, file), "utf8"),
+  }));
 }
 
-describe("README embedding", () => {
+describe("README and docs embedding", () => {
   it("shows each example file verbatim after its <!-- example: path --> marker", () => {
-    const { file, text } = readmeWithExamples();
-    const blocks = embeddedExamples(text);
-    const embedded = blocks.map((block) => block.path);
-    expect(embedded, file).toEqual(
+    const pages = markdownWithExamples();
+    const embedded = pages.flatMap(({ text }) => embeddedExamples(text).map((b) => b.path));
+    expect(embedded).toEqual(
       expect.arrayContaining([
         "examples/worker.ts",
         "examples/node.ts",
         "examples/deno.ts",
         "examples/bun.ts",
+        "examples/hub-worker.ts",
+        "examples/hub-node.ts",
       ]),
     );
-    for (const { path, code } of blocks) {
-      // `npx tsx scripts/embed-examples.ts <file>` rewrites the blocks from the files.
-      expect(code, `${file}: ${path}`).toBe(readFileSync(join(ROOT, path), "utf8"));
+    for (const { file, text } of pages) {
+      for (const { path, code } of embeddedExamples(text)) {
+        // `npx tsx scripts/embed-examples.ts README.md docs/*.md` rewrites the blocks from the files.
+        expect(code, `${file}: ${path}`).toBe(readFileSync(join(ROOT, path), "utf8"));
+      }
     }
   });
 });

@@ -78,6 +78,27 @@ export function scenarioTests(
     expect(hedge.server).toEqual({ hits: 2, aborted: 1 });
   });
 
+  it("keeps fetch's contract: bad input, other schemes, undefined members, aborts, body deadline", () => {
+    const contract = result().cases.contract!;
+    expect(contract).toMatchObject({
+      ok: true,
+      badInput: Array(6).fill({ error: "TypeError" }),
+      afterBadInput: { status: 200, body: { path: "/contract" } },
+      dataUrl: { error: "TypeError" },
+      queryPath: { status: 200, body: { path: "/contract" } },
+      undefinedMembers: { status: 200, body: { method: "DELETE", headers: { "x-kept": "1" } } },
+      noReason: { error: "AbortError" },
+      // Only the calls that reached the server count: bad input is no attempt.
+      attempts: [200, 200, 200, 200],
+      upstream: { state: "up", failures: 0 },
+      server: { hits: 1, aborted: 1 },
+    });
+    // The stalled body errors as this runtime's fetch errors a body whose signal aborted.
+    const { stalled, reference } = contract as Record<string, { error: string; limit?: string }>;
+    expect(stalled!.error).toBe(reference!.error);
+    if (reference!.error === "TimeoutError") expect(stalled!.limit).toBe("total");
+  });
+
   it("opens the breaker after 5 refused connections and then fails fast", () => {
     const { dead } = upstreams();
     expect(result().cases.breaker).toMatchObject({

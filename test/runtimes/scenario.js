@@ -127,8 +127,77 @@ async function breaker(lib, env) {
   return { errors, transitions, attempts: attempts.length };
 }
 
+/**
+ * Parts of fetch's contract every runtime must keep: a caller's bad input rejects at once and
+ * never counts against the upstream, other schemes are refused, a path may carry `://` in its
+ * query, init members set to `undefined` are ignored, an abort without a reason is an
+ * AbortError, and `timeout.total` covers a body that stalls.
+ */
+async function contract(lib, env) {
+  const client = lib.createClient({
+    upstreams: [env.base],
+    retry: { attempts: 3, backoff: { initial: 1, max: 5 } },
+    timeout: { total: 1_000 },
+  });
+  const attempts = track(client, "attempt", (e) => e.status ?? errorName(e.error));
+  const badInput = [];
+  for (let i = 0; i < 6; i++) {
+    badInput.push(await outcome(() => client.fetch("/contract", { headers: { "bad name": "x" } })));
+  }
+  const afterBadInput = await outcome(() => client.fetch("/contract"));
+  const dataUrl = await outcome(() => client.fetch("data:,hello"));
+  const queryPath = await outcome(() => client.fetch("contract?to=http://x.test/"));
+  const request = new Request(`${env.base}/echo`, { method: "DELETE", headers: { "x-kept": "1" } });
+  const undefinedMembers = await outcome(() =>
+    client.fetch(request, { method: undefined, headers: undefined }),
+  );
+  const controller = new AbortController();
+  controller.abort();
+  // What a polyfilled AbortController leaves: aborted, without a reason.
+  Object.defineProperty(controller.signal, "reason", { value: undefined });
+  const noReason = await outcome(() => client.fetch("/contract", { signal: controller.signal }));
+  const k = key(env, "stall");
+  const stalled = await outcome(async () => {
+    const res = await client.fetch(`/stall?key=${k}`);
+    await res.text();
+    return res;
+  });
+  // What this runtime's fetch does when its signal aborts while the body is read: the body
+  // errors with the signal's reason (workerd substitutes an Error of its own).
+  const reference = await outcome(async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${env.base}/stall?key=${key(env, "reference")}`, {
+      signal: controller.signal,
+    });
+    const text = res.text();
+    controller.abort(new lib.TimeoutError("total", 1_000, 1, []));
+    await text;
+    return res;
+  });
+  const state = client.stats().upstreams[0];
+  await client.close();
+  let server = { hits: 0, aborted: 0 };
+  for (let i = 0; i < 50 && server.aborted === 0; i++) {
+    server = await (await fetch(`${env.base}/__state?key=${k}`)).json();
+    if (server.aborted === 0) await pause(20);
+  }
+  return {
+    badInput,
+    afterBadInput,
+    dataUrl,
+    queryPath,
+    undefinedMembers,
+    noReason,
+    stalled,
+    reference,
+    attempts,
+    upstream: { state: state.state, failures: state.failures },
+    server,
+  };
+}
+
 /** The cases, in the order they run. */
-export const CASES = { retry, failover, balancer, hedge, breaker };
+export const CASES = { retry, failover, balancer, hedge, breaker, contract };
 
 /**
  * Runs every case and returns `{ runtime, exports, cases: { [name]: { ok, …observations } } }`.
@@ -157,6 +226,19 @@ function track(client, name, pick) {
 
 function key(env, name) {
   return `${env.runtime}-${name}-${crypto.randomUUID()}`;
+}
+
+/** `{ status, body }` of a call, or `{ error, limit? }` for what it rejected with. */
+async function outcome(call) {
+  try {
+    const res = await call();
+    const text = res.bodyUsed ? "" : await res.text();
+    return { status: res.status, body: text.startsWith("{") ? JSON.parse(text) : text };
+  } catch (error) {
+    const name = errorName(error);
+    const described = { error: name, message: String(error?.message ?? error) };
+    return error?.limit === undefined ? described : { ...described, limit: error.limit };
+  }
 }
 
 function errorName(error) {

@@ -43,6 +43,8 @@ const TYPES: Record<string, string> = {
  *   ones answer at once;
  * - `GET /__state?key=K`: `{ hits, aborted }` for `K` (`aborted`: requests whose client hung
  *   up before the answer, e.g. a losing hedge);
+ * - `GET /stall?key=K`: headers and a first chunk at once, then the body stalls for 3 s;
+ * - `ANY /echo`: 200 `{ method, path, headers }`;
  * - `GET <prefix>…` for each static root (the built package, the scenario, a page);
  * - anything else: 200 `{ path }`.
  *
@@ -59,6 +61,20 @@ export async function startUpstreamServer(roots: StaticRoot[] = []): Promise<Ups
   const keys = new Map<string, { hits: number; aborted: number }>();
   const held = new Set<NodeJS.Timeout>();
 
+  /** Answers with `finish` after HELD_MS, counting the client hanging up before that. */
+  function hold(res: ServerResponse, state: { aborted: number }, finish: () => void): void {
+    const timer = setTimeout(() => {
+      held.delete(timer);
+      finish();
+    }, HELD_MS);
+    held.add(timer);
+    res.on("close", () => {
+      if (!res.writableEnded) state.aborted++;
+      clearTimeout(timer);
+      held.delete(timer);
+    });
+  }
+
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const path = url.pathname.replace(/^\/u\/[^/]+/, "");
@@ -70,22 +86,20 @@ export async function startUpstreamServer(roots: StaticRoot[] = []): Promise<Ups
 
     const state = keys.get(key) ?? { hits: 0, aborted: 0 };
     if (path === "/__state") return json(res, 200, keys.get(key) ?? { hits: 0, aborted: 0 });
+    if (path === "/echo") return json(res, 200, { method: req.method, path, headers: req.headers });
+    if (path === "/stall") {
+      keys.set(key, state);
+      state.hits++;
+      res.writeHead(200, { "content-type": "text/plain" });
+      res.write("first ");
+      return hold(res, state, () => res.end("last"));
+    }
     if (path === "/flaky" || path === "/hedge") {
       keys.set(key, state);
       state.hits++;
       if (path === "/flaky" && state.hits === 1) return json(res, 503, { hit: state.hits });
       if (path === "/hedge" && state.hits === 1) {
-        const timer = setTimeout(() => {
-          held.delete(timer);
-          json(res, 200, { hit: 1 });
-        }, HELD_MS);
-        held.add(timer);
-        res.on("close", () => {
-          if (!res.writableEnded) state.aborted++;
-          clearTimeout(timer);
-          held.delete(timer);
-        });
-        return;
+        return hold(res, state, () => json(res, 200, { hit: 1 }));
       }
       return json(res, 200, { hit: state.hits });
     }

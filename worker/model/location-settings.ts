@@ -14,7 +14,7 @@ export interface LocationVars {
 }
 
 /**
- * How much a location may hold back from the service's object (README, "Scale").
+ * How much a location may hold back from the service's object (docs/scale.md).
  *
  * @example
  * ```ts

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { afterEach } from "vitest";
 
 export interface ReceivedRequest {
   method: string;
@@ -79,4 +80,27 @@ export async function until(condition: () => boolean, timeoutMs = 2_000): Promis
     if (Date.now() - started > timeoutMs) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
+}
+
+/**
+ * `start` for one test file: whatever it starts is closed after each test.
+ *
+ * @example
+ * ```ts
+ * const server = closedAfterEach(startServer);
+ * it("…", async () => { const a = await server((_req, res) => res.end("a")); });
+ * ```
+ */
+export function closedAfterEach<A extends unknown[], T extends { close(): Promise<void> }>(
+  start: (...args: A) => Promise<T>,
+): (...args: A) => Promise<T> {
+  const started: T[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((item) => item.close()));
+  });
+  return async (...args) => {
+    const item = await start(...args);
+    started.push(item);
+    return item;
+  };
 }
