@@ -1,5 +1,5 @@
 import { Agent, request } from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LocalHub } from "../../examples/hub-local";
 import { startWranglerHub } from "../../examples/hub-wrangler";
 import type { HubSnapshot } from "../../src/protocol";
@@ -153,10 +153,17 @@ describe("oversized chunked uploads under wrangler dev", () => {
     } finally {
       agent.destroy();
     }
-    const health = await fetch(`${hub.url}/v1/services/${service}/health`, {
-      headers: auth(hub.tokens.read),
+    // Every accepted report is counted: through the location's relay (flushed within a
+    // second) and the location's copy of the snapshot (a second or two more).
+    const calls = async () => {
+      const health = await fetch(`${hub.url}/v1/services/${service}/health`, {
+        headers: auth(hub.tokens.read),
+      });
+      return ((await health.json()) as HubSnapshot).upstreams[0]!.calls;
+    };
+    await vi.waitFor(async () => expect(await calls()).toBe(accepted), {
+      timeout: 15_000,
+      interval: 200,
     });
-    const snapshot = (await health.json()) as HubSnapshot;
-    expect(snapshot.upstreams[0]!.calls).toBe(accepted);
   }, 120_000);
 });
