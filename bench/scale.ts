@@ -3,7 +3,7 @@
  * workerd (Miniflare, direct socket, local SQLite Durable Objects), and what reaches the
  * service's Durable Object, counted by the object itself (`GET /v1/services/:service/load`).
  *
- *   npm run bench:scale                  # about 11 minutes on 2 cores
+ *   npm run bench:scale                  # 9 to 12 minutes on 2 shared cores
  *   ROWS=300x50 OFF_ROW=0 npm run bench:scale   # the largest row on its own (k = 60, ~9 minutes)
  *   ROWS=50x1,300x10x8 MAX_RATE=600 MEASURE=4 OFF_ROW=100x10 npm run bench:scale
  *
