@@ -11,6 +11,7 @@
  */
 import type { HubEvent } from "../../src/protocol";
 import { count, wrap } from "./format";
+import type { OutageTimes } from "./player";
 import type { CallerRecord } from "./recorder";
 
 /**
@@ -29,13 +30,7 @@ export function quietAfter(rate: number, upstreams: number): number {
 
 /** What the outage's story is computed from. Times are ms since the run began. */
 export interface OutageFacts {
-  outage: {
-    url: string;
-    name: string;
-    downAt: number | null;
-    upAt: number | null;
-    startsAt: number;
-  };
+  outage: OutageTimes;
   /** The library callers, one per location, named by their location. */
   locations: CallerRecord[];
   hubEvents: readonly HubEvent[];

@@ -6,16 +6,19 @@
 import { OUTAGE, type Phase, phaseChanges, type UpstreamName } from "./scenario";
 import type { DemoUpstreams } from "./upstreams";
 
+/** The outage upstream and when it went down and came back (null: not yet). */
+export interface OutageTimes {
+  url: string;
+  name: string;
+  downAt: number | null;
+  upAt: number | null;
+  startsAt: number;
+}
+
 /** What the player saw happen; times are ms since the run began. */
 export interface Played {
   phases: Array<{ at: number; name: UpstreamName; phase: Phase }>;
-  outage: {
-    url: string;
-    name: string;
-    downAt: number | null;
-    upAt: number | null;
-    startsAt: number;
-  };
+  outage: OutageTimes;
   /** Cancels the changes still to come. */
   cancel(): void;
 }
